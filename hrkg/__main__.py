@@ -1,0 +1,3 @@
+from hrkg.cli import main
+
+main()

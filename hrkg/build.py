@@ -1,0 +1,283 @@
+"""Build the graph: every pinned dataset and project document → a new store, validated,
+then switched in atomically. A failed build leaves the previous store as it was."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+
+from hrkg import __version__
+from hrkg.data import FileStatus, check, how_to_get, manifest
+from hrkg.errors import HrkgError, StoreError
+from hrkg.loaders.base import Loader, LoadReport, Source
+from hrkg.loaders.ratification import un_members
+from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
+from hrkg.loaders.upr_info import read_rows
+from hrkg.reference import ReferenceFacts, reference_quads, resolver
+from hrkg.registry import loader_for, require_loader_for
+from hrkg.resources import ontology_files, resource_dir
+from hrkg.store import discard, new_store_dir, switch
+from hrkg.terms import DCTERMS, PROV, RDF, XSD, lit, rid, typed
+from hrkg.validate import ValidationReport, validate_store
+
+__all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
+
+ONTOLOGY_GRAPH = "ontology"
+BUILD_GRAPH = "build"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PlannedSource:
+    source: Source
+    loader: Loader
+    status: FileStatus | None  # None for project documents (not in the manifest)
+
+
+@dataclass
+class BuildResult:
+    store: Path | None
+    reports: list[tuple[str, LoadReport]] = field(default_factory=list)  # (loader, report)
+    missing: list[str] = field(default_factory=list)  # paths with how to get them
+    changed: list[str] = field(default_factory=list)
+    unhandled: list[str] = field(default_factory=list)  # pinned files no loader reads yet
+    validation: ValidationReport | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+    failed: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None
+
+    def per_loader(self) -> list[dict[str, object]]:
+        """Summary rows: loader, files, rows, triples, warnings, violations."""
+        rows: dict[str, dict[str, int]] = {}
+        for name, rep in self.reports:
+            r = rows.setdefault(name, Counter())
+            r["files"] += 1
+            r["rows"] += rep.rows
+            r["triples"] += rep.triples
+            r["warnings"] += rep.warnings + rep.errors
+        if self.validation:
+            by_graph = getattr(self.validation, "violations_by_loader", {})
+            for name, n in by_graph.items():
+                rows.setdefault(name, Counter())["violations"] += n
+        return [{"loader": k, **{c: v.get(c, 0) for c in
+                                 ("files", "rows", "triples", "warnings", "violations")}}
+                for k, v in sorted(rows.items())]
+
+
+def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
+    """The sources a build reads: pinned datasets present under ``data`` and the project's
+    own documents. Returns (planned, missing-or-damaged statuses, pinned files no loader reads)."""
+    planned, problems, unhandled = [], [], []
+    for entry in manifest():
+        loader = loader_for(entry.path)
+        status = check(entry, data)
+        if status.state == "missing":
+            problems.append(status)
+            continue
+        if status.state != "ok":
+            problems.append(status)
+        if loader is None:
+            unhandled.append(entry.path)
+            continue
+        planned.append(PlannedSource(Source.from_path(data / entry.path, entry.path), loader, status))
+    docs = resource_dir("data") / "documents"
+    if docs.is_dir():
+        for path in sorted(p for p in docs.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            rel = str(path.relative_to(docs.parent))
+            loader = loader_for(rel)
+            if loader is not None:
+                planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
+    return planned, problems, unhandled
+
+
+def _reference_facts(planned: list[PlannedSource]) -> ReferenceFacts:
+    members: set[str] = set()
+    groups: dict[str, str] = {}
+    used: list[NamedNode] = []
+    res = resolver()
+    for p in planned:
+        if p.loader.name == "ratification-csv":
+            members |= un_members(p.source.path)
+            used.append(p.source.iri)
+        elif p.loader.name == "upr-info-csv":
+            used.append(p.source.iri)
+            for _, row in read_rows(p.source.path):
+                for name_col, group_col in (("To", "To-Rgrp"), ("From", "From-Rgrp")):
+                    iso = res.resolve(row[UPR_COLUMNS.index(name_col)])
+                    group = row[UPR_COLUMNS.index(group_col)]
+                    if iso and group in ("Africa", "Asia", "EEG", "GRULAC", "WEOG"):
+                        groups.setdefault(iso, group)
+    return ReferenceFacts(members, groups, sorted(set(used), key=str))
+
+
+def _counted(quads: Iterable[Quad], report: LoadReport) -> Iterator[Quad]:
+    for q in quads:
+        report.triples += 1
+        yield q
+
+
+def _load_ontology(store: Store) -> None:
+    g = rid("graph", ONTOLOGY_GRAPH)
+    for f in ontology_files():
+        store.load(path=str(f), format=RdfFormat.TURTLE, to_graph=g)
+
+
+def _describe_run(store: Store, result: BuildResult, started: float) -> None:
+    g = rid("graph", BUILD_GRAPH)
+    run = rid("build", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started)))
+    quads = [
+        Quad(run, RDF.type, PROV.Activity, g),
+        Quad(run, PROV.startedAtTime, typed(time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                           time.gmtime(started)), XSD.dateTime), g),
+        Quad(run, PROV.wasAssociatedWith, lit(f"hrkg {__version__}"), g),
+    ]
+    for name, rep in result.reports:
+        src = rid("source", rep.source)
+        quads += [Quad(run, PROV.used, src, g), Quad(rid("graph", rep.source), PROV.wasGeneratedBy, run, g)]
+    quads.append(Quad(run, DCTERMS.description, Literal(
+        f"hrkg build: {len(result.reports)} sources, {result.triples} quads"), g))
+    store.extend(quads)
+
+
+def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
+          progress: Progress) -> None:
+    for p in planned:
+        progress(p.source.relpath)
+        report = LoadReport(p.source.relpath)
+        store.bulk_extend(_counted(p.loader.load(p.source, report), report))
+        result.reports.append((p.loader.name, report))
+
+
+def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
+            progress: Progress) -> None:
+    t = time.perf_counter()
+    progress("indexing")
+    store.flush()
+    store.optimize()
+    result.timings["indexing"] = time.perf_counter() - t
+    result.triples = len(store)
+    if validate:
+        progress("validating (pySHACL)")
+        t = time.perf_counter()
+        result.validation = validate_store(store)
+        result.timings["validation"] = time.perf_counter() - t
+        _attribute(store, result)
+        if not result.validation.conforms:
+            result.failed = (f"SHACL validation found {result.validation.violations} violations; "
+                             "the previous store is kept")
+
+
+def _attribute(store: Store, result: BuildResult) -> None:
+    """Count violations per loader, through the graphs that describe each focus node."""
+    assert result.validation is not None
+    loaders = {rid("graph", rep.source).value: name for name, rep in result.reports}
+    counts: Counter[str] = Counter()
+    for r in result.validation.results:
+        if r.severity != "Violation" or not r.focus_node.startswith("<"):
+            continue
+        node = NamedNode(r.focus_node[1:-1])
+        graphs = {q.graph_name.value for q in store.quads_for_pattern(node, None, None)
+                  if isinstance(q.graph_name, NamedNode)}
+        for g in graphs:
+            counts[loaders.get(g, g.rsplit("/", 1)[-1])] += 1
+    result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
+
+
+def build(data: Path, root: Path, validate: bool = True,
+          progress: Progress = lambda step: None) -> BuildResult:
+    """Build everything found under ``data`` into a new store under ``root``; switch to it
+    only if loading and validation succeed."""
+    started = time.time()
+    planned, problems, unhandled = discover(data)
+    result = BuildResult(store=None, unhandled=unhandled)
+    for st in problems:
+        if st.state == "missing":
+            result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
+        else:
+            result.changed.append(str(st))
+    path = new_store_dir(root)
+    try:
+        t = time.perf_counter()
+        store = Store(str(path))
+        progress("ontology")
+        _load_ontology(store)
+        progress("reference data")
+        store.bulk_extend(reference_quads(_reference_facts(planned)))
+        _fill(store, planned, result, progress)
+        result.timings["loading"] = time.perf_counter() - t
+        _finish(store, path, result, validate, progress)
+        if result.ok:
+            _describe_run(store, result, started)
+            store.flush()
+        del store
+    except HrkgError:
+        discard(path)
+        raise
+    except OSError as exc:
+        discard(path)
+        raise StoreError(f"cannot write the new store in {path}: {exc}") from exc
+    if not result.ok:
+        discard(path)
+        return result
+    switch(root, path)
+    result.store = path
+    return result
+
+
+def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
+               progress: Progress = lambda step: None) -> BuildResult:
+    """Replace the graphs of the given files, and nothing else, in a copy of the current
+    store; switch to the copy when it is loaded and valid."""
+    from hrkg.store import current_store
+
+    current = current_store(root)
+    planned = []
+    for p in paths:
+        p = p.resolve()
+        rel = _relpath(p, data)
+        planned.append(PlannedSource(Source.from_path(p, rel), require_loader_for(rel), None))
+    result = BuildResult(store=None)
+    path = new_store_dir(root)
+    discard(path)
+    try:
+        Store.read_only(str(current)).backup(str(path))
+        store = Store(str(path))
+        t = time.perf_counter()
+        for p in planned:
+            store.remove_graph(p.source.graph) if store.contains_named_graph(p.source.graph) else None
+        _fill(store, planned, result, progress)
+        result.timings["loading"] = time.perf_counter() - t
+        _finish(store, path, result, validate, progress)
+        store.flush()
+        del store
+    except HrkgError:
+        discard(path)
+        raise
+    except OSError as exc:
+        discard(path)
+        raise StoreError(f"cannot copy the store to {path}: {exc}") from exc
+    if not result.ok:
+        discard(path)
+        return result
+    switch(root, path)
+    result.store = path
+    return result
+
+
+def _relpath(path: Path, data: Path) -> str:
+    """The name a file has in the graph: relative to the data directory or project data/."""
+    for base in (data.resolve(), resource_dir("data").resolve()):
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            continue
+    return path.name

@@ -1,0 +1,217 @@
+"""Shared reference data: states and instruments, in the graph ``id/graph/reference``.
+
+States come from ISO 3166 (pycountry), with every spelling met in the sources as
+``skos:altLabel`` (``data/reference/state-aliases.tsv``); UN membership is read from the
+ratification tables and UN regional groups from the UPR Info export, when those datasets
+are present. Instruments come from ``data/reference/instruments.tsv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycountry
+from pyoxigraph import NamedNode, Quad
+
+from hrkg.resources import resource_dir
+from hrkg.terms import (
+    DCTERMS, DEFAULT_BASE, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, typed,
+)
+
+__all__ = [
+    "REFERENCE_GRAPH", "Instrument", "instruments", "StateResolver", "resolver",
+    "reference_quads", "state_iri", "instrument_iri", "regional_group_iri", "OBSERVERS",
+]
+
+REFERENCE_GRAPH = "reference"
+OBSERVERS = {"VAT": "Holy See", "PSE": "State of Palestine"}
+REGIONAL_GROUPS = ("Africa", "Asia", "EEG", "GRULAC", "WEOG")
+
+
+def state_iri(iso3: str) -> NamedNode:
+    return rid("state", iso3)
+
+
+def instrument_iri(code: str) -> NamedNode:
+    return rid("instrument", code)
+
+
+def regional_group_iri(code: str) -> NamedNode:
+    # concept schemes ship in ontology/ with fixed IRIs (vocabulary, not minted resources)
+    return NamedNode(f"{DEFAULT_BASE}regional-group/{code}")
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    short_name: str
+    kind: str
+    protocol_to: str
+    adopted: int
+    opened: int | None
+    in_force: int | None
+    table: str
+    label: str
+    alt_labels: tuple[str, ...]
+
+    @property
+    def iri(self) -> NamedNode:
+        return instrument_iri(self.code)
+
+
+@cache
+def instruments() -> dict[str, Instrument]:
+    """The instruments by code, in the order of the table."""
+    out: dict[str, Instrument] = {}
+    for r in _read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
+        out[r["code"]] = Instrument(
+            code=r["code"], short_name=r["short_name"], kind=r["kind"],
+            protocol_to=r["protocol_to"], adopted=int(r["adopted"]),
+            opened=int(r["opened"]) if r["opened"] else None,
+            in_force=int(r["in_force"]) if r["in_force"] else None,
+            table=r["table"], label=r["label"],
+            alt_labels=tuple(a for a in r["alt_labels"].split("|") if a),
+        )
+    return out
+
+
+def instrument_for_table(stem: str) -> Instrument | None:
+    return next((i for i in instruments().values() if i.table and i.table == stem), None)
+
+
+# --- states --------------------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """The form used to match state names: case, accents, "&", "St.", apostrophes ignored.
+
+    >>> normalise_name("St. Vincent And The Grenadines") == normalise_name("Saint Vincent and the Grenadines")
+    True
+    >>> normalise_name("Democratic People ’ s Republic of Korea")
+    'democratic peoples republic of korea'
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"\s*['’`]\s*", "", text)
+    text = text.replace("&", " and ")
+    text = re.sub(r"\bst\b\.?", "saint", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@dataclass(frozen=True)
+class Alias:
+    spelling: str
+    iso3: str
+    met_in: str
+
+
+class StateResolver:
+    """Resolves a state name as written in a source to an ISO 3166 alpha-3 code.
+
+    >>> r = resolver()
+    >>> r.resolve("DPR Korea"), r.resolve("Bolivarian Republic of Venezuela"), r.resolve("Korea")
+    ('PRK', 'VEN', None)
+    """
+
+    AMBIGUOUS = {"korea": ("KOR", "PRK"), "congo republic": ("COG", "COD")}
+
+    def __init__(self, aliases: Iterable[Alias]) -> None:
+        self._index: dict[str, str] = {}
+        self.labels: dict[str, set[str]] = {}
+        for c in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(c, attr, None)
+                if value:
+                    self._add(value, c.alpha_3)
+        self.aliases = list(aliases)
+        for a in self.aliases:
+            self._add(a.spelling, a.iso3)
+
+    def _add(self, spelling: str, iso3: str) -> None:
+        self._index.setdefault(normalise_name(spelling), iso3)
+        self.labels.setdefault(iso3, set()).add(spelling)
+
+    def resolve(self, name: str) -> str | None:
+        key = normalise_name(name)
+        if not key or key in self.AMBIGUOUS:
+            return None
+        return self._index.get(key)
+
+    def is_ambiguous(self, name: str) -> bool:
+        return normalise_name(name) in self.AMBIGUOUS
+
+
+@cache
+def resolver() -> StateResolver:
+    rows = _read_tsv(resource_dir("data") / "reference" / "state-aliases.tsv")
+    return StateResolver(Alias(r["spelling"], r["iso3"], r["met_in"]) for r in rows)
+
+
+# --- the reference graph -------------------------------------------------------------------
+
+
+@dataclass
+class ReferenceFacts:
+    """Facts about states gathered from the datasets while building (may be empty)."""
+
+    un_members: set[str]
+    regional_groups: dict[str, str]
+    derived_from: list[NamedNode]
+
+
+def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
+    g = rid("graph", REFERENCE_GRAPH)
+    r = resolver()
+    yield Quad(g, RDF.type, HR.ReferenceGraph, g)
+    yield Quad(g, DCTERMS.title, en("hrkg reference data: states and instruments"), g)
+    yield Quad(g, PROV.wasDerivedFrom, NamedNode("https://pypi.org/project/pycountry/"), g)
+    yield Quad(g, DCTERMS.source, lit("ISO 3166-1 (pycountry); data/reference/*.tsv"), g)
+    for src in facts.derived_from:
+        yield Quad(g, PROV.wasDerivedFrom, src, g)
+    for c in sorted(pycountry.countries, key=lambda c: c.alpha_3):
+        s = state_iri(c.alpha_3)
+        label = OBSERVERS.get(c.alpha_3) or getattr(c, "common_name", None) or c.name
+        yield Quad(s, RDF.type, HR.State, g)
+        yield Quad(s, RDFS.label, en(label), g)
+        yield Quad(s, HR.iso2, lit(c.alpha_2), g)
+        yield Quad(s, HR.iso3, lit(c.alpha_3), g)
+        for alt in sorted(r.labels.get(c.alpha_3, set()) - {label}):
+            yield Quad(s, SKOS.altLabel, en(alt), g)
+        if facts.un_members:
+            yield Quad(s, HR.unMember, typed("true" if c.alpha_3 in facts.un_members else "false",
+                                              XSD.boolean), g)
+        if c.alpha_3 in OBSERVERS:
+            yield Quad(s, HR.unObserverState, typed("true", XSD.boolean), g)
+        group = facts.regional_groups.get(c.alpha_3)
+        if group:
+            yield Quad(s, HR.regionalGroup, regional_group_iri(group), g)
+    for ins in instruments().values():
+        s = ins.iri
+        yield Quad(s, RDF.type, HR[ins.kind], g)
+        yield Quad(s, RDFS.label, en(ins.label), g)
+        yield Quad(s, HR.shortName, lit(ins.short_name), g)
+        yield Quad(s, HR.adoptedYear, typed(ins.adopted, XSD.gYear), g)
+        if ins.opened:
+            yield Quad(s, HR.openedForSignatureYear, typed(ins.opened, XSD.gYear), g)
+        if ins.in_force:
+            yield Quad(s, HR.entryIntoForceYear, typed(ins.in_force, XSD.gYear), g)
+        if ins.protocol_to:
+            yield Quad(s, HR.protocolTo, instrument_iri(ins.protocol_to), g)
+        for alt in ins.alt_labels:
+            yield Quad(s, SKOS.altLabel, en(alt), g)
+        yield Quad(s, DCTERMS.source, NamedNode("https://treaties.un.org/Pages/Treaties.aspx?id=4"), g)
+    yield Quad(g, DCTERMS.conformsTo, NamedNode(str(HR).rstrip("#")), g)
