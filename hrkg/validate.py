@@ -140,15 +140,20 @@ def parse_file(path: Path) -> rdflib.Graph:
 def validate_graph(data: rdflib.Graph, files: list[str] | None = None) -> ValidationReport:
     """Validate ``data`` (which must hold the ontology's class hierarchy) against the shapes."""
     start = time.perf_counter()
+    shapes = shapes_graph()
     conforms, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True,
+        data, shacl_graph=shapes, inference="none", allow_warnings=True,
         advanced=True, abort_on_first=False,
     )
+    owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
     results = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(r, SH.sourceShape)
+        shape = owner.get(shape, shape)  # a property shape is named by its node shape
         results.append(Result(
             severity=_SEVERITY.get(report.value(r, SH.resultSeverity), "Violation"),
-            source_shape=_n3(report.value(r, SH.sourceShape)),
+            source_shape=shapes.namespace_manager.normalizeUri(shape)
+            if isinstance(shape, rdflib.URIRef) else _n3(shape),
             focus_node=_n3(report.value(r, SH.focusNode)),
             path=_n3(report.value(r, SH.resultPath)),
             component=_n3(report.value(r, SH.sourceConstraintComponent)),

@@ -1,0 +1,218 @@
+"""The ``hrkg`` command: a thin layer over the library.
+
+Exit codes: 0 ok / conforms; 1 violations or a failed check; 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hrkg import __version__
+from hrkg.errors import HrkgError
+
+EXIT_HELP = "Exit codes: 0 ok or conforms, 1 violations or a failed check, 2 usage or input error."
+
+
+class _Cli(click.Group):
+    """Turns every HrkgError into a message and exit code 2, once, here."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except HrkgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+
+
+store_option = click.option(
+    "--store", "store", envvar="HRKG_STORE", type=click.Path(file_okay=False),
+    help="Store folder (default: .hrkg/ in the current directory; env HRKG_STORE).")
+data_option = click.option(
+    "--data", "data", envvar="HRKG_DATA", type=click.Path(file_okay=False),
+    help="Data directory of the pinned datasets (env HRKG_DATA; default: a per-user cache).")
+
+
+def _root(store: str | None) -> Path:
+    from hrkg.store import store_root
+    return store_root(store)
+
+
+@click.group(cls=_Cli, epilog=EXIT_HELP)
+@click.version_option(__version__, prog_name="hrkg")
+def cli() -> None:
+    """hrkg — a human-rights knowledge graph: build it, validate it, query it, serve it."""
+
+
+@cli.command("loaders")
+def loaders_cmd() -> None:
+    """List the registered loaders and the files each accepts."""
+    from hrkg.registry import loaders
+    for name, loader in loaders().items():
+        click.echo(f"{name:18} v{loader.version:3} {', '.join(loader.patterns):34} {loader.description}")
+
+
+@cli.command(epilog=EXIT_HELP)
+@data_option
+@store_option
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (not for releases).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(data: str | None, store: str | None, no_validate: bool, quiet: bool) -> None:
+    """Build the graph from every dataset and document into a new store, validate it, and
+    switch to it; a failed build leaves the previous store as it was."""
+    from hrkg.build import build as run_build
+    from hrkg.build import discover
+    from hrkg.data import data_dir
+    from hrkg.report import build_summary
+
+    root, data_path = _root(store), data_dir(data)
+    steps = len(discover(data_path)[0]) + 4 + (0 if no_validate else 1)
+    with click.progressbar(length=steps, label="building", file=sys.stderr,
+                           hidden=quiet, show_pos=True) as bar:
+        def progress(step: str) -> None:
+            bar.label = f"building: {step[:40]:40}"
+            bar.update(1)
+        result = run_build(data_path, root, validate=not no_validate, progress=progress)
+    click.echo(build_summary(result, data_path))
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@data_option
+@store_option
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool) -> None:
+    """Replace the graphs of PATHS (and nothing else) in the store."""
+    from hrkg.build import load_files
+    from hrkg.data import data_dir
+    from hrkg.report import build_summary
+
+    result = load_files([Path(p) for p in paths], data_dir(data), _root(store),
+                        validate=not no_validate)
+    click.echo(build_summary(result, data_dir(data)))
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.File("w"), default="-", help="Write the report here.")
+def validate(files: tuple[str, ...], store: str | None, fmt: str, output) -> None:
+    """Validate FILES (Turtle, N-Triples, ...) or, with none, the built store, against
+    the SHACL shapes."""
+    from hrkg.store import open_read_only
+    from hrkg.validate import validate_files, validate_store
+
+    report = (validate_files([Path(f) for f in files]) if files
+              else validate_store(open_read_only(_root(store))))
+    output.write((report.text() if fmt == "text" else report.turtle()) + "\n")
+    sys.exit(report.exit_code)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.File("r"), help="Read the query from a file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@store_option
+def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) given as an argument, a file
+    (-f) or on standard input, over the union of all graphs."""
+    from hrkg.query import run_query
+    from hrkg.store import open_read_only
+
+    text = sparql if sparql else (file.read() if file else click.get_text_stream("stdin").read())
+    if not text.strip():
+        raise click.UsageError("no query: give it as an argument, with -f FILE or on stdin")
+    click.echo(run_query(open_read_only(_root(store)), text, fmt).format(fmt))
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nt", "nq"]),
+              default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
+              help="Write here (default: standard output).")
+@click.option("--graph", help="Only this named graph (its IRI).")
+@click.option("--include-build", is_flag=True, help="Include the build-run graph (load times).")
+@store_option
+def export(fmt: str, output: str, graph: str | None, include_build: bool,
+           store: str | None) -> None:
+    """Dump the store (or one graph) deterministically: the same data, the same bytes."""
+    from pyoxigraph import NamedNode
+
+    from hrkg.export import export as run_export
+    from hrkg.store import open_read_only
+
+    st = open_read_only(_root(store))
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        n = run_export(st, out, fmt, NamedNode(graph) if graph else None, include_build)
+    if output != "-":
+        click.echo(f"{n} statements written to {output}", err=True)
+
+
+@cli.command()
+@store_option
+def stats(store: str | None) -> None:
+    """Triples per graph and instances per class."""
+    from hrkg.stats import stats as run_stats
+    from hrkg.store import open_read_only
+
+    for section, rows in run_stats(open_read_only(_root(store))).items():
+        click.echo(f"\n{section}:")
+        for name, n in rows:
+            click.echo(f"  {n:>9}  {name}")
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback unless you mean otherwise).")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", default=30, show_default=True, type=int,
+              help="Query timeout in seconds.")
+def serve(store: str | None, host: str, port: int, timeout: int) -> None:
+    """Serve the built store read-only as a SPARQL 1.1 endpoint (Oxigraph server)."""
+    from hrkg.serve import serve as run_serve
+
+    click.echo(f"hrkg: SPARQL endpoint on http://{host}:{port}/query (Ctrl-C stops)", err=True)
+    run_serve(_root(store), host, port, timeout)
+
+
+@cli.group()
+def data() -> None:
+    """The pinned third-party datasets: verify and fetch."""
+
+
+@data.command("verify")
+@data_option
+def data_verify(data: str | None) -> None:
+    """Check every pinned file: ok, missing, truncated or changed. Exit 1 unless all ok."""
+    from hrkg.data import data_dir, verify
+
+    statuses = verify(data_dir(data))
+    for st in statuses:
+        click.echo(str(st))
+    bad = [s for s in statuses if s.state != "ok"]
+    click.echo(f"{len(statuses) - len(bad)} of {len(statuses)} files ok in {data_dir(data)}")
+    sys.exit(1 if bad else 0)
+
+
+@data.command("fetch")
+@data_option
+def data_fetch(data: str | None) -> None:
+    """Download the missing or damaged pinned files (needs a network)."""
+    from hrkg.data import data_dir, fetch
+
+    statuses = fetch(data_dir(data), progress=True)
+    for st in statuses:
+        click.echo(str(st))
+    sys.exit(0 if all(s.state == "ok" for s in statuses) else 1)
+
+
+def main() -> None:
+    cli(prog_name="hrkg")

@@ -1,0 +1,20 @@
+"""Counts that describe a store: triples per graph and instances per class."""
+
+from __future__ import annotations
+
+from pyoxigraph import Store
+
+__all__ = ["stats"]
+
+
+def stats(store: Store) -> dict[str, list[tuple[str, int]]]:
+    graphs = store.query("""
+        SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g""")
+    classes = store.query("""
+        SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c }
+        GROUP BY ?c ORDER BY DESC(?n) ?c""", use_default_graph_as_union=True)
+    return {
+        "graphs": [(s["g"].value, int(s["n"].value)) for s in graphs],
+        "classes": [(s["c"].value, int(s["n"].value)) for s in classes],
+        "total": [("quads", len(store))],
+    }
