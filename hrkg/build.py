@@ -99,14 +99,21 @@ def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[st
     return planned, problems, unhandled
 
 
-def _reference_facts(planned: list[PlannedSource]) -> ReferenceFacts:
-    members: set[str] = set()
+def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> ReferenceFacts:
+    """UN membership and regional groups, read from the datasets. A state counts as a UN
+    member when at least half of the ratification tables list it: each table lists the
+    members, and one table listing a territory (or leaving a member out) is a defect to
+    report, not a change of membership."""
+    listed: Counter[str] = Counter()
+    tables: list[tuple[str, set[str]]] = []
     groups: dict[str, str] = {}
     used: list[NamedNode] = []
     res = resolver()
     for p in planned:
         if p.loader.name == "ratification-csv":
-            members |= un_members(p.source.path)
+            states = un_members(p.source.path)
+            tables.append((p.source.relpath, states))
+            listed.update(states)
             used.append(p.source.iri)
         elif p.loader.name == "upr-info-csv":
             used.append(p.source.iri)
@@ -116,6 +123,16 @@ def _reference_facts(planned: list[PlannedSource]) -> ReferenceFacts:
                     group = row[UPR_COLUMNS.index(group_col)]
                     if iso and group in ("Africa", "Asia", "EEG", "GRULAC", "WEOG"):
                         groups.setdefault(iso, group)
+    members = {iso for iso, n in listed.items() if 2 * n >= len(tables)}
+    for relpath, states in tables:
+        for iso in sorted(states - members):
+            report.warn(f"{relpath} lists {iso}, which the other tables do not: "
+                        "not taken as a UN member")
+        for iso in sorted(members - states):
+            report.warn(f"{relpath} leaves out the UN member {iso}: its status for this "
+                        "instrument is unknown")
+    report.made["UN member states"] = len(members)
+    report.made["states with a regional group"] = len(groups)
     return ReferenceFacts(members, groups, sorted(set(used), key=str))
 
 
@@ -141,6 +158,8 @@ def _describe_run(store: Store, result: BuildResult, started: float) -> None:
         Quad(run, PROV.wasAssociatedWith, lit(f"hrkg {__version__}"), g),
     ]
     for name, rep in result.reports:
+        if name == "reference":
+            continue
         src = rid("source", rep.source)
         quads += [Quad(run, PROV.used, src, g), Quad(rid("graph", rep.source), PROV.wasGeneratedBy, run, g)]
     quads.append(Quad(run, DCTERMS.description, Literal(
@@ -211,7 +230,10 @@ def build(data: Path, root: Path, validate: bool = True,
         progress("ontology")
         _load_ontology(store)
         progress("reference data")
-        store.bulk_extend(reference_quads(_reference_facts(planned)))
+        ref = LoadReport("reference")
+        facts = _reference_facts(planned, ref)
+        store.bulk_extend(_counted(reference_quads(facts), ref))
+        result.reports.append(("reference", ref))
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
         _finish(store, path, result, validate, progress)

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real datasets (HRKG_DATA) and one real build of them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hrkg.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("HRKG_DATA")
+    path = Path(env) if env else REPO.parent / "shared" / "data"
+    if not (path / "upr-info").is_dir():
+        pytest.exit(f"the datasets are not under {path}: set HRKG_DATA", returncode=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return _data_dir()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> tuple[Path, str]:
+    """A full build (with pySHACL validation) of the bundled data: (store root, summary)."""
+    root = tmp_path_factory.mktemp("store")
+    result = CliRunner().invoke(cli, ["build", "--data", str(data_dir), "--store", str(root),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    return root, result.output
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    from hrkg.store import open_read_only
+    return open_read_only(built[0])
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
