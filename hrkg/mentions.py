@@ -28,11 +28,12 @@ _OP = r"Optional Protocols?(?: thereto)?(?: to| of)? (?:the )?"
 
 # The protocols, each as the words that pick it out.
 _PROTOCOLS: list[tuple[str, str]] = [
-    ("ICCPR-OP2", r"Second " + _OP + _PARENT["ICCPR"] + r"|\bOP2\b|ICCPR-OP2"),
-    ("ICCPR-OP1", r"(?:First )?" + _OP + _PARENT["ICCPR"] + r"|ICCPR-OP1"),
-    ("ICESCR-OP", _OP + _PARENT["ICESCR"] + r"|OP-ICESCR"),
-    ("OP-CEDAW", _OP + _PARENT["CEDAW"] + r"|OP-CEDAW"),
-    ("OPCAT", _OP + _PARENT["CAT"] + r"|\bOP-?CAT\b"),
+    ("ICCPR-OP2", r"Second " + _OP + _PARENT["ICCPR"]
+     + r"|\bOP2\b|ICCPR-OP2|Second OP-ICCPR|OP2-ICCPR|ICCPR-OP ?2"),
+    ("ICCPR-OP1", r"(?:First )?" + _OP + _PARENT["ICCPR"] + r"|ICCPR-OP ?1|First OP-ICCPR|OP1-ICCPR"),
+    ("ICESCR-OP", _OP + _PARENT["ICESCR"] + r"|OP-ICESCR|ICESC?R-OP"),
+    ("OP-CEDAW", _OP + _PARENT["CEDAW"] + r"|OP-?CEDAW|CEDAW-OP"),
+    ("OPCAT", _OP + _PARENT["CAT"] + r"|\bOP-?CAT\b|CAT-OP"),
     ("OP-CRC-AC", _OP + _PARENT["CRC"] + r"[^.;]{0,40}?armed conflicts?|OP-CRC-AC|\bOPAC\b"),
     ("OP-CRC-SC", _OP + _PARENT["CRC"] + r"[^.;]{0,40}?sale of children|OP-CRC-SC|\bOPSC\b"),
     ("OP-CRC-IC", _OP + _PARENT["CRC"] + r"[^.;]{0,40}?communications? procedure|OP-CRC-IC|\bOPIC\b"),

@@ -1,0 +1,204 @@
+"""Every example query, answered on the built store, against counts made from the raw files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from hrkg.query import run_query
+from hrkg.resources import query_files
+
+QUERIES = {p.stem: p for p in query_files()}
+
+
+def answer(store, name: str) -> list[dict[str, str]]:
+    a = run_query(store, QUERIES[name].read_text())
+    return [{v: (t.value if t is not None else None) for v, t in zip(a.variables, row, strict=True)}
+            for row in a.rows]
+
+
+def upr_rows(data: Path) -> list[dict[str, str]]:
+    rows = []
+    for f in sorted((data / "upr-info").glob("*.csv")):
+        text = f.read_bytes().decode("mac_roman").replace("\r", "\n")
+        rows += list(csv.DictReader(io.StringIO(text)))
+    return rows
+
+
+def norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def rec_key(r: dict[str, str]) -> tuple:
+    return (r["Session"], r["To"], norm(r["Text"]), r["Response"], r["Action"])
+
+
+def table(data: Path, code: str) -> list[dict[str, str]]:
+    path = data / "ratification" / f"hr_status_{code}.csv"
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
+def test_at_least_ten_queries_each_with_a_question() -> None:
+    assert len(QUERIES) >= 10
+    for name, path in QUERIES.items():
+        assert path.read_text().startswith("# Question:"), name
+
+
+def test_iccpr_parties_not_op2(store, data_dir: Path) -> None:
+    iccpr = {r["iso2"] for r in table(data_dir, "iccpr") if r["status"] == "state party"}
+    op2 = {r["iso2"] for r in table(data_dir, "iccpr_op2") if r["status"] == "state party"}
+    rows = answer(store, "iccpr-parties-not-op2")
+    assert len(rows) == len(iccpr - op2) == 85
+    assert any(r["state"].endswith("/PRK") for r in rows)
+    assert any(r["state"].endswith("/USA") for r in rows)
+
+
+def test_parties_per_instrument(store, data_dir: Path) -> None:
+    from hrkg.reference import instruments
+    got = {r["instrument"]: int(r["parties"]) for r in answer(store, "parties-per-instrument")}
+    for ins in instruments().values():
+        if not ins.table:
+            continue
+        rows = table(data_dir, ins.table)
+        parties = sum(1 for r in rows if r["status"] == "state party"
+                      and "Denounced" not in (r.get("note") or ""))
+        assert got[ins.short_name] == parties, ins.code
+    assert len(got) == 18
+
+
+def test_dprk_reviews(store, data_dir: Path) -> None:
+    raw = [r for r in upr_rows(data_dir) if r["To"] == "DPR Korea" and r["Response"] != "Voluntary Pledge"]
+    got = {r["session"]: r for r in answer(store, "dprk-reviews")}
+    assert set(got) == {"6", "19"}
+    for session in ("6", "19"):
+        mine = [r for r in raw if r["Session"] == session]
+        assert int(got[session]["recommendations"]) == len({rec_key(r) for r in mine})
+        assert int(got[session]["recommendingStates"]) == len({r["From"] for r in mine})
+        assert int(got[session]["supportedRecommendations"]) == len(
+            {rec_key(r) for r in mine if r["Response"] == "Accepted"})
+    assert got["6"]["cycle"] == "1" and got["19"]["cycle"] == "2"
+
+
+def test_recommendations_per_session(store, data_dir: Path) -> None:
+    per_session = defaultdict(set)
+    for r in upr_rows(data_dir):
+        if r["Response"] != "Voluntary Pledge":
+            per_session[r["Session"]].add(rec_key(r))
+    got = {r["session"]: int(r["recommendations"]) for r in answer(store, "recommendations-per-session")}
+    assert got == {**{s: len(v) for s, v in per_session.items()}, "36": 347}
+
+
+def test_us_cycle1_by_response_and_theme(store, data_dir: Path) -> None:
+    themes = defaultdict(set)
+    for r in upr_rows(data_dir):
+        if r["To"] == "United States" and r["Session"] == "9":
+            for t in r["Issue"].split(","):
+                themes[rec_key(r)].add((t.strip(), "supported" if r["Response"] == "Accepted" else "noted"))
+    expected = Counter(pair for pairs in themes.values() for pair in pairs)
+    got = {(r["theme"], r["response"]): int(r["recommendations"])
+           for r in answer(store, "us-cycle1-by-response-theme")}
+    assert got == dict(expected)
+
+
+def test_un_members_by_group(store, data_dir: Path) -> None:
+    groups = defaultdict(set)
+    for r in upr_rows(data_dir):
+        groups[r["To-Rgrp"]].add(r["To"])
+    got = {r["group"]: int(r["members"]) for r in answer(store, "un-members-by-group")}
+    assert sum(got.values()) == 193
+    assert got == {g: len(states) for g, states in groups.items()}
+
+
+def _cedaw_ratification(text: str) -> bool:
+    names = r"CEDAW|Convention on the Elimination of All Forms of Discrimination against Women"
+    mentions = [m for m in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text)
+                if not re.search(r"(?:Optional Protocols?(?: thereto)?(?: to| of)? (?:the )?|OP-?)$",
+                                 text[: m.start()])]
+    return bool(mentions) and bool(re.search("ratif|accede|accession", text, re.I))
+
+
+def test_cedaw_ratification_recommenders(store, data_dir: Path) -> None:
+    by_state = defaultdict(set)
+    for r in upr_rows(data_dir):
+        if r["Response"] != "Voluntary Pledge" and _cedaw_ratification(r["Text"]):
+            by_state[r["From"]].add(rec_key(r))
+    cycle3 = data_dir / "us-upr-cycle3" / "us_upr_cycle3_recommendations.csv"
+    us3 = [r for r in csv.DictReader(cycle3.read_text(encoding="utf-8").splitlines())
+           if _cedaw_ratification(r["text"])]
+    rows = answer(store, "cedaw-ratification-recommenders")
+    total = sum(int(r["recommendations"]) for r in rows)
+    expected = sum(len(v) for k, v in by_state.items() if k != "&#40;Unknown&#41;")
+    expected += sum(len([s for s in r["recommending_state"].split(";") if s.strip()]) for r in us3)
+    assert total == expected
+    top = max(by_state, key=lambda k: len(by_state[k]))
+    assert int(rows[0]["recommendations"]) >= len(by_state[top])
+
+
+def test_us_cedaw_recommenders(store, data_dir: Path) -> None:
+    us9 = [r for r in upr_rows(data_dir) if r["To"] == "United States" and r["Session"] == "9"
+           and _cedaw_ratification(r["Text"])]
+    rows = answer(store, "us-cedaw-recommenders")
+    s9 = [r for r in rows if r["session"] == "9"]
+    assert len(s9) == len({(r["From"], norm(r["Text"])) for r in us9}) > 0
+    assert {r["response"] for r in s9} <= {"supported", "noted"}
+
+
+def test_pledges_per_state(store, data_dir: Path) -> None:
+    per_state = defaultdict(set)
+    for r in upr_rows(data_dir):
+        if r["Response"] == "Voluntary Pledge":
+            per_state[r["To"]].add(rec_key(r))
+    rows = answer(store, "pledges-per-state")
+    assert len(rows) == len(per_state)
+    assert sum(int(r["pledges"]) for r in rows) == sum(len(v) for v in per_state.values())
+
+
+def test_doubtful_treaty_actions(store, data_dir: Path) -> None:
+    rows = answer(store, "doubtful-treaty-actions")
+    tp = [r for r in rows if "'TP'" in r["issue"]]
+    # a row with no action makes no treaty action, so only parties and signatories carry it
+    files_with_tp = [f for f in (data_dir / "ratification").glob("*.csv")
+                     if any(line.startswith("TP,") and "no action" not in line
+                            for line in f.read_text().splitlines())]
+    assert len(tp) == len(files_with_tp) == 13
+    assert any(r["state"] == "USA" and r["instrument"] == "ICERD" for r in rows)
+
+
+def test_recommendation_provenance(store, data_dir: Path) -> None:
+    path = data_dir / "upr-info" / "sessions-06-09.csv"
+    lines = path.read_bytes().decode("mac_roman").split("\r")
+    expected = {n for n, line in enumerate(lines, start=1)
+                if line.startswith("United States,") and ",Sweden," in line and line.endswith(",9")}
+    rows = answer(store, "recommendation-provenance")
+    assert {int(r["line"]) for r in rows} == expected
+    assert {r["path"] for r in rows} == {"upr-info/sessions-06-09.csv"}
+    import hashlib
+    assert {r["sha256"] for r in rows} == {hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def test_state_treaty_actions(store, data_dir: Path) -> None:
+    expected = set()
+    for f in sorted((data_dir / "ratification").glob("*.csv")):
+        for r in csv.DictReader(f.read_text(encoding="utf-8").splitlines()):
+            if r["iso2"] == "KP" and r["status"] in ("state party", "signatory state"):
+                expected.add(f.name)
+    rows = answer(store, "state-treaty-actions")
+    assert {r["source"].split("/")[1] for r in rows} == expected
+    assert len(rows) == len(expected) == 6
+
+
+def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
+    path = data_dir / "us-upr-cycle3" / "us_upr_cycle3_recommendations.csv"
+    expected = [r["paragraph"] for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+                if r["position"] == "supported_noted"]
+    assert [r["paragraph"] for r in answer(store, "us-cycle3-partially-supported")] == expected
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_is_tested_here(name: str) -> None:
+    assert f'"{name}"' in Path(__file__).read_text()
