@@ -129,7 +129,8 @@ def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
     text = sparql if sparql else (file.read() if file else click.get_text_stream("stdin").read())
     if not text.strip():
         raise click.UsageError("no query: give it as an argument, with -f FILE or on stdin")
-    click.echo(run_query(open_read_only(_root(store)), text, fmt).format(fmt))
+    out = run_query(open_read_only(_root(store)), text, fmt).format(fmt)
+    click.echo(out, nl=not out.endswith("\n"))
 
 
 @cli.command(epilog=EXIT_HELP)

@@ -1,0 +1,54 @@
+"""Build benchmark: hrkg's build of the bundled data, split into loading, indexing and
+validation, against Oxigraph bulk-loading the same quads from an N-Quads file (the floor),
+measured in the same run. Prints a table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from hrkg.build import build
+from hrkg.data import data_dir
+from hrkg.store import current_store
+
+
+def main() -> None:
+    data = data_dir(os.environ.get("HRKG_DATA"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "store"
+        t = time.perf_counter()
+        result = build(data, root, validate=True)
+        total = time.perf_counter() - t
+        if not result.ok:
+            sys.exit(f"build failed: {result.failed}")
+        nq = Path(tmp) / "all.nq"
+        Store.read_only(str(current_store(root))).dump(str(nq), format=RdfFormat.N_QUADS)
+        floor_dir = Path(tmp) / "floor"
+        t = time.perf_counter()
+        floor = Store(str(floor_dir))
+        floor.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)
+        floor.flush()
+        floor_s = time.perf_counter() - t
+        del floor
+        shutil.rmtree(floor_dir)
+    tm = result.timings
+    rows = [("quads", f"{result.triples}", ""),
+            ("build total (s)", f"{total:.2f}", f"{total / floor_s:.1f}x floor"),
+            ("  loading (s)", f"{tm.get('loading', 0):.2f}", f"{tm.get('loading', 0) / floor_s:.1f}x floor"),
+            ("  indexing (s)", f"{tm.get('indexing', 0):.2f}", ""),
+            ("  validation, pySHACL (s)", f"{tm.get('validation', 0):.2f}", ""),
+            ("oxigraph bulk load of the same N-Quads (s)", f"{floor_s:.2f}", "1.0x (floor)")]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure':{width}}  {'value':>10}  ratio")
+    for name, value, ratio in rows:
+        print(f"{name:{width}}  {value:>10}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
