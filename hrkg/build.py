@@ -109,6 +109,8 @@ def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> Refere
     groups: dict[str, str] = {}
     used: list[NamedNode] = []
     res = resolver()
+    columns = [(UPR_COLUMNS.index(name), UPR_COLUMNS.index(group))
+               for name, group in (("To", "To-Rgrp"), ("From", "From-Rgrp"))]
     for p in planned:
         if p.loader.name == "ratification-csv":
             states = un_members(p.source.path)
@@ -118,9 +120,9 @@ def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> Refere
         elif p.loader.name == "upr-info-csv":
             used.append(p.source.iri)
             for _, row in read_rows(p.source.path):
-                for name_col, group_col in (("To", "To-Rgrp"), ("From", "From-Rgrp")):
-                    iso = res.resolve(row[UPR_COLUMNS.index(name_col)])
-                    group = row[UPR_COLUMNS.index(group_col)]
+                for name_col, group_col in columns:
+                    iso = res.resolve(row[name_col])
+                    group = row[group_col]
                     if iso and group in ("Africa", "Asia", "EEG", "GRULAC", "WEOG"):
                         groups.setdefault(iso, group)
     members = {iso for iso, n in listed.items() if 2 * n >= len(tables)}
@@ -275,7 +277,8 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
         store = Store(str(path))
         t = time.perf_counter()
         for p in planned:
-            store.remove_graph(p.source.graph) if store.contains_named_graph(p.source.graph) else None
+            if store.contains_named_graph(p.source.graph):
+                store.remove_graph(p.source.graph)
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
         _finish(store, path, result, validate, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from pyoxigraph import (
     BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
@@ -29,6 +30,7 @@ class Answer:
     rows: list[list[object]]
     boolean: bool | None = None
     raw: object = None
+    raw_text: str = ""
 
     def format(self, fmt: str) -> str:
         if self.kind == "ask":
@@ -41,7 +43,10 @@ class Answer:
             return _table(self.variables, self.rows)
         return self.raw_text
 
-    raw_text: str = ""
+
+@cache
+def _longest_first() -> list[tuple[str, str]]:
+    return sorted({**PREFIXES, **resource_prefixes()}.items(), key=lambda kv: -len(kv[1]))
 
 
 def _short(term: object) -> str:
@@ -49,8 +54,7 @@ def _short(term: object) -> str:
         return ""
     if isinstance(term, NamedNode):
         iri = term.value
-        for prefix, ns in sorted({**PREFIXES, **resource_prefixes()}.items(),
-                                 key=lambda kv: -len(kv[1])):
+        for prefix, ns in _longest_first():
             if iri.startswith(ns) and "/" not in iri[len(ns):]:
                 return f"{prefix}:{iri[len(ns):]}"
         return f"<{iri}>"

@@ -151,7 +151,7 @@ class UprInfoCsvLoader(Loader):
             base_key, variant = key[:-1], key[-1]
             variants = sorted(by_text[base_key])
             suffix = "" if len(variants) == 1 else f"-{variants.index(variant) + 1}"
-            if suffix and suffix == "-1":
+            if suffix == "-1":
                 report.warn(f"the same text to {grp.iso3} in session {grp.session} is classified "
                             f"{len(variants)} ways (response/action); kept as {len(variants)} "
                             "recommendations", grp.lines[0])
