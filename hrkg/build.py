@@ -3,6 +3,7 @@ then switched in atomically. A failed build leaves the previous store as it was.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,7 @@ from hrkg.reference import ReferenceFacts, reference_quads, resolver
 from hrkg.registry import loader_for, require_loader_for
 from hrkg.resources import ontology_files, resource_dir
 from hrkg.store import discard, new_store_dir, switch
-from hrkg.terms import DCTERMS, PROV, RDF, XSD, lit, rid, typed
+from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validate import ValidationReport, validate_store
 
 __all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
@@ -179,7 +180,7 @@ def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
 
 
 def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
-            progress: Progress) -> None:
+            progress: Progress, engine: str = "fast") -> None:
     t = time.perf_counter()
     progress("indexing")
     store.flush()
@@ -187,34 +188,79 @@ def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
     result.timings["indexing"] = time.perf_counter() - t
     result.triples = len(store)
     if validate:
-        progress("validating (pySHACL)")
+        progress(f"validating ({engine})")
         t = time.perf_counter()
-        result.validation = validate_store(store)
+        result.validation = validate_store(store, engine)
         result.timings["validation"] = time.perf_counter() - t
-        _attribute(store, result)
+        _attribute(result)
         if not result.validation.conforms:
             result.failed = (f"SHACL validation found {result.validation.violations} violations; "
                              "the previous store is kept")
 
 
-def _attribute(store: Store, result: BuildResult) -> None:
-    """Count violations per loader, through the graphs that describe each focus node."""
+def _attribute(result: BuildResult) -> None:
+    """Count violations per loader, through the sources each result names."""
     assert result.validation is not None
-    loaders = {rid("graph", rep.source).value: name for name, rep in result.reports}
+    loaders = {rep.source: name for name, rep in result.reports}
     counts: Counter[str] = Counter()
     for r in result.validation.results:
-        if r.severity != "Violation" or not r.focus_node.startswith("<"):
+        if r.severity != "Violation":
             continue
-        node = NamedNode(r.focus_node[1:-1])
-        graphs = {q.graph_name.value for q in store.quads_for_pattern(node, None, None)
-                  if isinstance(q.graph_name, NamedNode)}
-        for g in graphs:
-            counts[loaders.get(g, g.rsplit("/", 1)[-1])] += 1
+        for place in r.source.split(", "):
+            source = re.sub(r":\d+$", "", re.sub(r" \(\+\d+\)$", "", place))
+            counts[loaders.get(source, source or "unknown")] += 1
     result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
 
 
+def _recorded_sources(store: Store) -> dict[str, str]:
+    """relpath → sha256 of every source file the store was built from."""
+    rows = store.query(f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
+                       f"<{HR.path.value}> ?path ; <{HR.sha256.value}> ?sha }} }}")
+    return {r["path"].value: r["sha"].value for r in rows}
+
+
+def validate_changed(data: Path, root: Path, engine: str = "fast") -> ValidationReport:
+    """Validate only what the sources changed since the last build touch: the changed
+    sources are loaded into a scratch copy of the current store (the store itself is not
+    touched) and the focus nodes are those that appear in the changed graphs."""
+    from hrkg.store import current_store
+
+    current = current_store(root)
+    planned, _, _ = discover(data)
+    recorded = _recorded_sources(Store.read_only(str(current)))
+    changed = [p for p in planned if recorded.get(p.source.relpath) != p.source.sha256]
+    removed = sorted(set(recorded) - {p.source.relpath for p in planned})
+    if not changed:
+        report = ValidationReport([], 0.0, 0, engine)
+        report.note = ("no source changed since the last build" if not removed else
+                       f"only removed sources ({', '.join(removed)}); run `hrkg build`")
+        return report
+    scratch = new_store_dir(root)
+    discard(scratch)
+    try:
+        Store.read_only(str(current)).backup(str(scratch))
+        store = Store(str(scratch))
+        for rel in [p.source.relpath for p in changed] + removed:
+            graph = rid("graph", rel)
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+        result = BuildResult(store=None)
+        _fill(store, changed, result, lambda step: None)
+        graphs = " ".join(f"<{p.source.graph.value}>" for p in changed)
+        restrict = (f"VALUES ?_g {{ {graphs} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
+                    f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
+        report = validate_store(store, engine, restrict=restrict)
+        report.note = (f"checked the focus nodes of {len(changed)} changed source(s): "
+                       + ", ".join(p.source.relpath for p in changed)
+                       + (f"; removed: {', '.join(removed)}" if removed else ""))
+        del store
+        return report
+    finally:
+        discard(scratch)
+
+
 def build(data: Path, root: Path, validate: bool = True,
-          progress: Progress = lambda step: None) -> BuildResult:
+          progress: Progress = lambda step: None, engine: str = "fast") -> BuildResult:
     """Build everything found under ``data`` into a new store under ``root``; switch to it
     only if loading and validation succeed."""
     started = time.time()
@@ -238,7 +284,7 @@ def build(data: Path, root: Path, validate: bool = True,
         result.reports.append(("reference", ref))
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
-        _finish(store, path, result, validate, progress)
+        _finish(store, path, result, validate, progress, engine)
         if result.ok:
             _describe_run(store, result, started)
             store.flush()

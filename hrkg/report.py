@@ -46,7 +46,7 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
     lines.append("\ntimes: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()))
     if result.validation:
         v = result.validation
-        lines.append(f"validation (pySHACL): {v.violations} violations, {v.warnings} warnings, "
+        lines.append(f"validation ({v.engine}): {v.violations} violations, {v.warnings} warnings, "
                      f"{v.seconds:.1f} s over {v.triples} triples")
         if v.violations:
             lines.append(v.text())

@@ -1,7 +1,8 @@
-"""SHACL validation with pySHACL (the reference implementation), of files or of the store.
+"""SHACL validation of files or of the store, by the fast engine (:mod:`hrkg.shacl`, SPARQL on
+Oxigraph) or by pySHACL, the reference implementation. Both give the same results (tested).
 
-Exit codes follow pySHACL: 0 conforms, 1 violations, 2 error. Warnings (``sh:Warning``)
-and infos are reported but do not make the data non-conforming.
+Exit codes: 0 nothing at or above the ``--fail-on`` severity (violations unless told), 1 some
+result at or above it, 2 the input or the shapes could not be read.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import rdflib
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import NamedNode, RdfFormat, Store, parse
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
 from hrkg.resources import ontology_files, shape_files
+from hrkg.shacl import Validator, nt, path_text
+from hrkg.terms import HR, base
 
-__all__ = ["Result", "ValidationReport", "validate_graph", "validate_files", "validate_store",
-           "shapes_graph", "parse_file"]
+__all__ = ["Result", "ValidationReport", "validate_files", "validate_store", "shapes_graph",
+           "parse_file", "ENGINES", "SEVERITIES"]
 
+ENGINES = ("fast", "pyshacl")
+SEVERITIES = ("Violation", "Warning", "Info")
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS,
             ".trig": RdfFormat.TRIG, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
             ".jsonld": RdfFormat.JSON_LD}
@@ -30,66 +36,67 @@ _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 @dataclass(frozen=True, order=True)
 class Result:
+    """One result. Terms are in N-Triples form (``<iri>``, ``"text"@en``); the component is
+    ``sh:…``; the path is a SPARQL property path. ``source`` (not compared) is where the
+    focus node's triples came from: ``file`` or ``file:line``."""
     severity: str
     source_shape: str
     focus_node: str
     path: str
     component: str
     value: str
-    message: str
+    message: str = field(compare=False)
+    source: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        return (self.severity, self.source_shape, self.focus_node, self.path, self.component,
+                self.value)
 
 
 @dataclass
 class ValidationReport:
     results: list[Result]
-    graph: rdflib.Graph
     seconds: float
     triples: int
+    engine: str
+    shapes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
 
     @property
     def violations(self) -> int:
-        return sum(1 for r in self.results if r.severity == "Violation")
+        return self.count("Violation")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for r in self.results if r.severity == "Warning")
+        return self.count("Warning")
 
     @property
     def conforms(self) -> bool:
         return self.violations == 0
 
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.conforms else 1
+    def failing(self, fail_on: str = "Violation") -> list[Result]:
+        """Results at or above ``fail_on`` (Violation > Warning > Info)."""
+        rank = SEVERITIES.index(fail_on.capitalize())
+        return [r for r in self.results if SEVERITIES.index(r.severity) <= rank]
+
+    def exit_code(self, fail_on: str = "Violation") -> int:
+        return 1 if self.failing(fail_on) else 0
 
     def by_shape(self) -> Counter[tuple[str, str]]:
         return Counter((r.severity, r.source_shape) for r in self.results)
 
     def text(self, examples: int = 3) -> str:
-        head = (f"{'Conforms' if self.conforms else 'Does not conform'}: "
-                f"{self.violations} violations, {self.warnings} warnings "
-                f"({self.triples} triples, {self.seconds:.1f} s)")
-        lines = [head]
-        for (severity, shape), n in sorted(self.by_shape().items()):
-            lines.append(f"\n{severity} {shape}: {n}")
-            shown = [r for r in sorted(self.results) if (r.severity, r.source_shape) == (severity, shape)]
-            for r in shown[:examples]:
-                lines.append(f"  {r.focus_node}  {r.path}  {r.message}")
-            if len(shown) > examples:
-                lines.append(f"  … and {len(shown) - examples} more")
-        return "\n".join(lines)
+        from hrkg.formats import as_text
+        return as_text(self, examples)
 
     def turtle(self) -> str:
-        return self.graph.serialize(format="turtle")
-
-
-def _n3(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, rdflib.term.Node):
-        return term.n3()
-    return str(term)
+        from hrkg.formats import as_turtle
+        return as_turtle(self)
 
 
 def shapes_graph() -> rdflib.Graph:
@@ -102,74 +109,48 @@ def shapes_graph() -> rdflib.Graph:
     return g
 
 
-def _ontology_into(g: rdflib.Graph) -> None:
-    for f in ontology_files():
-        g.parse(f, format="turtle")
+def _shape_name(shapes: rdflib.Graph, node: rdflib.term.Node) -> str:
+    if isinstance(node, rdflib.URIRef):
+        return shapes.namespace_manager.normalizeUri(node)
+    return nt(node)
 
 
-def parse_file(path: Path) -> rdflib.Graph:
-    """Parse an RDF file into rdflib, with a clear error naming the file and the line."""
+def file_graph(path: Path) -> NamedNode:
+    return NamedNode(path.resolve().as_uri())
+
+
+def parse_file(path: Path) -> list:
+    """The quads of an RDF file, triples in the file's own graph; a clear error naming the
+    file and the line when it is not what its extension says."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ShapeError(f"{path}: unknown RDF file type {path.suffix!r}; "
                          f"expected one of {', '.join(sorted(_FORMATS))}")
     if not path.is_file():
         raise ShapeError(f"{path}: no such file")
+    graph = file_graph(path)
     try:
-        # pyoxigraph is strict and says where: check first, then read with rdflib
-        for _ in parse(path=str(path), format=fmt):
-            pass
+        quads = list(parse(path=str(path), format=fmt, base_iri=graph.value))
     except SyntaxError as exc:
         raise ShapeError(f"{path}:{exc.lineno}: not valid {fmt.name}: {exc.msg}") from None
     except UnicodeDecodeError as exc:
         raise ShapeError(f"{path}: not UTF-8 text ({exc.reason}); not RDF") from None
     except ValueError as exc:
         raise ShapeError(f"{path}: not valid {fmt.name}: {exc}") from None
-    g = rdflib.Dataset() if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG) else rdflib.Graph()
-    g.parse(path, format={RdfFormat.TURTLE: "turtle", RdfFormat.N_TRIPLES: "nt",
-                          RdfFormat.N_QUADS: "nquads", RdfFormat.TRIG: "trig",
-                          RdfFormat.RDF_XML: "xml", RdfFormat.JSON_LD: "json-ld"}[fmt])
-    if isinstance(g, rdflib.Dataset):
-        flat = rdflib.Graph()
-        for s, p, o, _ in g.quads((None, None, None, None)):
-            flat.add((s, p, o))
-        return flat
-    return g
+    from pyoxigraph import DefaultGraph, Quad
+    return [q if not isinstance(q.graph_name, DefaultGraph)
+            else Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
 
-def validate_graph(data: rdflib.Graph, files: list[str] | None = None) -> ValidationReport:
-    """Validate ``data`` (which must hold the ontology's class hierarchy) against the shapes."""
-    start = time.perf_counter()
-    shapes = shapes_graph()
-    conforms, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True,
-        advanced=True, abort_on_first=False,
-    )
-    owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
-    results = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(r, SH.sourceShape)
-        shape = owner.get(shape, shape)  # a property shape is named by its node shape
-        results.append(Result(
-            severity=_SEVERITY.get(report.value(r, SH.resultSeverity), "Violation"),
-            source_shape=shapes.namespace_manager.normalizeUri(shape)
-            if isinstance(shape, rdflib.URIRef) else _n3(shape),
-            focus_node=_n3(report.value(r, SH.focusNode)),
-            path=_n3(report.value(r, SH.resultPath)),
-            component=_n3(report.value(r, SH.sourceConstraintComponent)),
-            value=_n3(report.value(r, SH.value)),
-            message=str(report.value(r, SH.resultMessage) or ""),
-        ))
-    return ValidationReport(sorted(results), report, time.perf_counter() - start, len(data),
-                            files or [])
-
-
-def validate_files(paths: list[Path]) -> ValidationReport:
-    data = rdflib.Graph()
+def files_store(paths: list[Path]) -> Store:
+    """An in-memory store with the ontology and the files, each file in its own graph."""
+    store = Store()
+    for f in ontology_files():
+        store.load(path=str(f), format=RdfFormat.TURTLE,
+                   to_graph=NamedNode(base() + "graph/ontology"))
     for p in paths:
-        data += parse_file(p)
-    _ontology_into(data)
-    return validate_graph(data, [str(p) for p in paths])
+        store.extend(parse_file(p))
+    return store
 
 
 def union_graph(store: Store) -> rdflib.Graph:
@@ -180,5 +161,93 @@ def union_graph(store: Store) -> rdflib.Graph:
     return g
 
 
-def validate_store(store: Store) -> ValidationReport:
-    return validate_graph(union_graph(store))
+def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[Result]:
+    _, report, _ = pyshacl_validate(
+        union_graph(store), shacl_graph=shapes, inference="none", allow_warnings=True,
+        advanced=True, abort_on_first=False,
+    )
+    owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
+    results = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(r, SH.sourceShape)
+        shape = owner.get(shape, shape)  # a property shape is named by its node shape
+        path = report.value(r, SH.resultPath)
+        component = report.value(r, SH.sourceConstraintComponent)
+        results.append(Result(
+            severity=_SEVERITY.get(report.value(r, SH.resultSeverity), "Violation"),
+            source_shape=_shape_name(shapes, shape),
+            focus_node=nt(report.value(r, SH.focusNode)),
+            path=path_text(report, path) if path is not None else "",
+            component="sh:" + str(component).rsplit("#", 1)[-1],
+            value=nt(report.value(r, SH.value)),
+            message=str(report.value(r, SH.resultMessage) or ""),
+        ))
+    return results
+
+
+def _run_fast(validator: Validator, store: Store, restrict: str | None) -> list[Result]:
+    shapes = validator.g
+    return [Result(f.severity, _shape_name(shapes, f.shape), f.focus, f.path, f.component,
+                   f.value, f.message)
+            for f in validator.run(store, restrict)]
+
+
+def _graph_label(graph: str) -> str:
+    prefix = base() + "graph/"
+    if graph.startswith(prefix):
+        return graph[len(prefix):]
+    if graph.startswith("file://"):
+        path = Path(unquote(urlparse(graph).path))
+        try:  # relative to where the command runs, as CI annotations want it
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return graph
+
+
+def _attribute(store: Store, results: list[Result]) -> list[Result]:
+    """Name, for each result, the sources (and lines) of its focus node's triples."""
+    iris = sorted({r.focus_node for r in results if r.focus_node.startswith("<")})
+    where: dict[str, set[str]] = {}
+    for i in range(0, len(iris), 400):
+        rows = store.query(
+            f"SELECT DISTINCT ?f ?g ?line WHERE {{ VALUES ?f {{ {' '.join(iris[i:i + 400])} }} "
+            f"GRAPH ?g {{ ?f ?p ?o }} "
+            f"OPTIONAL {{ GRAPH ?g {{ ?f <{HR.sourceLine.value}> ?line }} }} }}")
+        for row in rows:
+            label = _graph_label(row["g"].value)
+            if row["line"] is not None:
+                label += f":{row['line'].value}"
+            where.setdefault(str(row["f"]), set()).add(label)
+    out = []
+    for r in results:
+        places = sorted(where.get(r.focus_node, ()))
+        shown = ", ".join(places[:3]) + (f" (+{len(places) - 3})" if len(places) > 3 else "")
+        out.append(Result(r.severity, r.source_shape, r.focus_node, r.path, r.component,
+                          r.value, r.message, shown))
+    return out
+
+
+def validate_store(store: Store, engine: str = "fast", restrict: str | None = None,
+                   files: list[str] | None = None) -> ValidationReport:
+    """Validate the union of the store's graphs. ``restrict`` (fast engine only) is a SPARQL
+    group pattern binding ``?this`` to the focus nodes to check."""
+    start = time.perf_counter()
+    shapes = shapes_graph()
+    validator = Validator(shapes, check=engine == "fast")
+    if engine == "fast":
+        results = _run_fast(validator, store, restrict)
+    elif engine == "pyshacl":
+        if restrict:
+            raise ShapeError("--changed needs the fast engine")
+        results = _run_pyshacl(store, shapes)
+    else:
+        raise ShapeError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    results = sorted(_attribute(store, results))
+    tops = [_shape_name(shapes, s) for s in validator.top_shapes()]
+    return ValidationReport(results, time.perf_counter() - start, len(store), engine,
+                            sorted(tops), files or [])
+
+
+def validate_files(paths: list[Path], engine: str = "fast") -> ValidationReport:
+    return validate_store(files_store(paths), engine, files=[str(p) for p in paths])

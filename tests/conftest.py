@@ -28,7 +28,7 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> tuple[Path, str]:
-    """A full build (with pySHACL validation) of the bundled data: (store root, summary)."""
+    """A full build (with SHACL validation) of the bundled data: (store root, summary)."""
     root = tmp_path_factory.mktemp("store")
     result = CliRunner().invoke(cli, ["build", "--data", str(data_dir), "--store", str(root),
                                       "--quiet"])
