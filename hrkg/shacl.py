@@ -313,6 +313,9 @@ class Validator:
             else:
                 q = (f"SELECT ?this WHERE {{ {focus} ?this {path} ?_v }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(hi)})")
+            if _simple(path):  # the few nodes with too many values first, then the focus
+                q = (f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?_v }} "
+                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(hi)}) }} {focus} }}")
             out += [self._finding(shape, top, r["this"], SH.maxCount) for r in self._select(q)]
         return out
 
@@ -455,6 +458,11 @@ class Validator:
                 value if value is not None else (r["this"] if shape.path is None else ""),
                 text, f"<{path.value}>" if path is not None else None))
         return out
+
+
+def _simple(path: str | None) -> bool:
+    """An IRI or the inverse of one: its triples can be scanned before the focus is known."""
+    return bool(path) and re.fullmatch(r"\(?\^?<[^<>]*>\)?", path) is not None
 
 
 def _get(row, name: str):

@@ -161,9 +161,10 @@ def union_graph(store: Store) -> rdflib.Graph:
     return g
 
 
-def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[Result]:
+def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
+    """pySHACL's results on an rdflib graph, in our terms."""
     _, report, _ = pyshacl_validate(
-        union_graph(store), shacl_graph=shapes, inference="none", allow_warnings=True,
+        data, shacl_graph=shapes, inference="none", allow_warnings=True,
         advanced=True, abort_on_first=False,
     )
     owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
@@ -240,7 +241,7 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
     elif engine == "pyshacl":
         if restrict:
             raise ShapeError("--changed needs the fast engine")
-        results = _run_pyshacl(store, shapes)
+        results = pyshacl_results(union_graph(store), shapes)
     else:
         raise ShapeError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     results = sorted(_attribute(store, results))
