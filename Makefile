@@ -30,8 +30,9 @@ test: install  ## set up and run the whole suite
 lint: install  ## ruff
 	$(BIN)/ruff check hrkg loaders tests benchmarks
 
-bench: install  ## build-time figures, in one run, against Oxigraph's bulk load of the same quads
+bench: install  ## build and validation figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/validate_bench.py
 
 clean:  ## remove the store and the virtualenv
 	rm -rf .hrkg $(VENV)

@@ -29,8 +29,13 @@ def one(engine: str, target: str) -> dict[str, float | int]:
     from pyoxigraph import Store
 
     from hrkg.resources import ontology_files
-    from hrkg.validate import (files_store, pyshacl_results, shapes_graph, union_graph,
-                               validate_store)
+    from hrkg.validate import (
+        files_store,
+        pyshacl_results,
+        shapes_graph,
+        union_graph,
+        validate_store,
+    )
 
     t = time.perf_counter()
     if target.startswith("store:"):

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from pyoxigraph import (
-    BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-    RdfFormat, Store,
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
 )
 
 from hrkg.errors import QueryError

@@ -21,7 +21,18 @@ from pyoxigraph import NamedNode, Quad
 
 from hrkg.resources import resource_dir
 from hrkg.terms import (
-    DCTERMS, DEFAULT_BASE, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, typed,
+    DCTERMS,
+    DEFAULT_BASE,
+    HR,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    en,
+    lit,
+    rid,
+    typed,
 )
 
 __all__ = [

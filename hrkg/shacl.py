@@ -124,7 +124,7 @@ def path_text(g: rdflib.Graph, node: rdflib.term.Node) -> str:
 class Finding:
     """One validation result, terms in N-Triples form."""
     severity: str
-    shape: rdflib.term.Node          # the top-level shape, property shapes named by their node shape
+    shape: rdflib.term.Node  # the top-level shape (property shapes named by their node shape)
     focus: str
     path: str
     component: str
@@ -177,7 +177,8 @@ class Validator:
 
     def _all_shapes(self) -> set[rdflib.term.Node]:
         g = self.g
-        found = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+        found = (set(g.subjects(RDF.type, SH.NodeShape))
+                 | set(g.subjects(RDF.type, SH.PropertyShape)))
         for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
                   SH.target, SH.path):
             found |= set(g.subjects(p, None))
@@ -422,7 +423,8 @@ class Validator:
         values = focus if bind == _SELF else self._value_focus(focus, bind)
         out = []
         for key, obj in logical:
-            members = list(Collection(self.g, obj)) if key in (SH["or"], SH["and"], SH.xone) else [obj]
+            lists = (SH["or"], SH["and"], SH.xone)
+            members = list(Collection(self.g, obj)) if key in lists else [obj]
             failing = [self._failing(m, values) for m in members]
             for this, v in pairs:
                 passed = sum(v not in f for f in failing)
@@ -452,7 +454,8 @@ class Validator:
             path = _get(r, "path")
             text = template
             if text:
-                text = re.sub(r"\{[?$](\w+)\}", lambda m: _plain(_get(r, m.group(1))), text)
+                text = re.sub(r"\{[?$](\w+)\}", lambda m, row=r: _plain(_get(row, m.group(1))),
+                              text)
             out.append(self._finding(
                 shape, top, r["this"], SH.sparql,
                 value if value is not None else (r["this"] if shape.path is None else ""),

@@ -102,9 +102,10 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
     for i in range(states):
         s = _iri(f"state/{_iso(i, 3)}")
         yield f"{s} {_RDF_TYPE} {_hr('State')} ."
-        iso2 = _iso(i, 2)
-        yield f"{s} {_hr('iso2')} {_lit(iso2, 'integer' if hit('state-iso2-ill-typed', i) else None)} ."
-        yield f"{s} {_hr('iso3')} {_lit(_iso(i, 3).lower() if hit('state-bad-iso3', i) else _iso(i, 3))} ."
+        iso2_type = "integer" if hit("state-iso2-ill-typed", i) else None
+        yield f"{s} {_hr('iso2')} {_lit(_iso(i, 2), iso2_type)} ."
+        iso3 = _iso(i, 3).lower() if hit("state-bad-iso3", i) else _iso(i, 3)
+        yield f"{s} {_hr('iso3')} {_lit(iso3)} ."
         yield f"{s} {_LABEL} {_lit(f'State {i}', lang='en')} ."
         if hit("state-two-english-labels", i):
             yield f"{s} {_LABEL} {_lit(f'The State {i}', lang='en')} ."
@@ -126,13 +127,15 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         ins = "UDHR" if hit("action-on-declaration", i) else ("CCPR", "CESCR", "CCPR-OP2")[i % 3]
         yield f"{a} {_hr('instrument')} {_iri('instrument/' + ins)} ."
         year = "1950" if hit("consent-before-adoption", i) else str(1990 + i % 30)
-        yield f"{a} {_hr('year')} {_lit(year, 'integer' if hit('action-year-not-gyear', i) else 'gYear')} ."
+        year_type = "integer" if hit("action-year-not-gyear", i) else "gYear"
+        yield f"{a} {_hr('year')} {_lit(year, year_type)} ."
     for i in range(reviews):
         r = _iri(f"review/upr/{i}")
         session = 1 + i % 40
         yield f"{r} {_RDF_TYPE} {_hr('UPRReview')} ."
         yield f"{r} {_hr('stateUnderReview')} {_iri(f'state/{_iso(i % states, 3)}')} ."
-        yield f"{r} {_hr('session')} {_lit('0' if hit('review-session-zero', i) else str(session), 'integer')} ."
+        shown = "0" if hit("review-session-zero", i) else str(session)
+        yield f"{r} {_hr('session')} {_lit(shown, 'integer')} ."
         cycle = 1 if session <= 12 else 2 if session <= 26 else 3
         if hit("review-cycle-disagrees", i):
             cycle = cycle % 3 + 1

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pycountry
+from hrkg.loaders._csv import read_csv
+from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
-from hrkg.loaders._csv import read_csv
-from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.reference import Instrument, instrument_for_table, resolver, state_iri
 from hrkg.terms import HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
 

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, Quad
-
 from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
+from pyoxigraph import NamedNode, Quad
+
 from hrkg.mentions import instruments_mentioned
 from hrkg.reference import instrument_iri, resolver, state_iri
 from hrkg.schemes import concepts_in

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pyoxigraph import NamedNode, Quad
-
 from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
+from pyoxigraph import NamedNode, Quad
+
 from hrkg.mentions import instruments_mentioned
 from hrkg.reference import instrument_iri, normalise_name, resolver, state_iri
 from hrkg.terms import HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed

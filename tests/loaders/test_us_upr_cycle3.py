@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hrkg.loaders.base import LoadReport, Source
 from hrkg.loaders.us_upr_cycle3 import UsUprCycle3Loader
+
 from hrkg.terms import HR
 
 BASE = "https://w3id.org/hrkg/id/"
