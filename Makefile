@@ -8,7 +8,7 @@ ifneq ($(wildcard ../shared/data/MANIFEST.tsv),)
 export HRKG_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install browser lint bench clean
 
 $(BIN)/hrkg: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 2; }
@@ -24,7 +24,12 @@ run: install  ## fetch what is missing (if there is a network), build the graph,
 	$(BIN)/hrkg build
 	$(BIN)/hrkg serve
 
-test: install  ## set up and run the whole suite
+browser:  ## headless Chromium for the UI tests (Debian's package; needs root or sudo)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser  ## set up and run the whole suite
 	$(BIN)/pytest -q
 
 lint: install  ## ruff

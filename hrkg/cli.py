@@ -200,16 +200,25 @@ def stats(store: str | None) -> None:
 @cli.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (loopback unless you mean otherwise).")
+              help="Address to listen on: loopback unless you mean to share it.")
 @click.option("--port", default=7878, show_default=True, type=int)
 @click.option("--timeout", default=30, show_default=True, type=int,
-              help="Query timeout in seconds.")
-def serve(store: str | None, host: str, port: int, timeout: int) -> None:
-    """Serve the built store read-only as a SPARQL 1.1 endpoint (Oxigraph server)."""
+              help="Query timeout in seconds (a stopped query answers 504).")
+@click.option("--cors", metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN (or *).")
+@click.option("--max-result-mb", default=64, show_default=True, type=int,
+              help="Largest result sent; larger ones answer 422.")
+def serve(store: str | None, host: str, port: int, timeout: int, cors: str | None,
+          max_result_mb: int) -> None:
+    """Serve the built store read-only: SPARQL 1.1 at /query, the query UI at /, resource
+    pages under /id/, VoID at /.well-known/void. SERVICE, updates and Graph Store writes are
+    refused. Stops cleanly on Ctrl-C or SIGTERM."""
     from hrkg.serve import serve as run_serve
 
-    click.echo(f"hrkg: SPARQL endpoint on http://{host}:{port}/query (Ctrl-C stops)", err=True)
-    run_serve(_root(store), host, port, timeout)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"hrkg: listening on {host}: reachable from other machines", err=True)
+    click.echo(f"hrkg: SPARQL endpoint http://{host}:{port}/query, UI http://{host}:{port}/ "
+               "(Ctrl-C stops)", err=True)
+    run_serve(_root(store), host, port, timeout, cors, max_result_mb)
 
 
 @cli.group()

@@ -1,0 +1,383 @@
+"""The front of ``hrkg serve``: a small aiohttp server before the Oxigraph server.
+
+The Oxigraph server (``serve-read-only``, union default graph, ``--timeout-s``) listens on a
+loopback port of its own; the front listens where people connect and
+
+- passes SPARQL 1.1 Protocol requests (``/query``, ``/sparql``; GET, POST form, POST body;
+  every result format, by content negotiation; the service description) through, over a
+  pool of kept-alive connections;
+- refuses, before the engine sees them, any query using SERVICE (400), updates (403) and
+  Graph Store writes (405); answers a cancelled query with 504 instead of the half-written
+  200 the engine sends; refuses results larger than the cap (422);
+- serves the query UI at ``/``, resource pages under ``/id/…`` (HTML, Turtle, JSON-LD,
+  N-Triples by content negotiation) and a VoID description at ``/.well-known/void``;
+- logs one line per request with its status, size and duration.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import time
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+from yarl import URL
+
+from hrkg.guard import update_keyword, uses_service
+from hrkg.resources import query_files, resource_dir
+from hrkg.terms import HR, base
+
+__all__ = ["make_app", "RDF_TYPES", "negotiate"]
+
+CANCELLED = b"The SPARQL operation has been cancelled"
+RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
+             "application/n-triples": "nt", "text/html": "html"}
+_LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
+           "http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title")
+_INCOMING_SHOWN = 200
+
+
+def negotiate(accept: str, offers: list[str]) -> str | None:
+    """The offer the Accept header prefers (q-values, then the order of ``offers``)."""
+    if not accept.strip():
+        return offers[0]
+    best, best_q = None, 0.0
+    for part in accept.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        mime, q = fields[0].lower(), 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        for offer in offers:
+            matches = mime in (offer, "*/*") or (mime.endswith("/*")
+                                                 and offer.startswith(mime[:-1]))
+            if matches and q > best_q and q > 0:
+                best, best_q = offer, q
+                if mime == offer:
+                    break
+    return best
+
+
+class Front:
+    def __init__(self, backend: str, timeout: float, max_bytes: int, cors: str | None,
+                 public: str, log=sys.stderr) -> None:
+        self.backend = backend.rstrip("/")
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.cors = cors
+        self.public = public.rstrip("/")
+        self.log = log
+        self.session: aiohttp.ClientSession | None = None
+        self._void: bytes | None = None
+
+    # -- plumbing ------------------------------------------------------------------------
+    async def start(self, app: web.Application) -> None:
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=128, keepalive_timeout=60),
+            timeout=aiohttp.ClientTimeout(total=self.timeout + 10), auto_decompress=False)
+
+    async def stop(self, app: web.Application) -> None:
+        if self.session:
+            await self.session.close()
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
+        start = time.perf_counter()
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            response = _error(502, f"the SPARQL engine did not answer: {exc or type(exc).__name__}")
+        if self.cors:
+            response.headers["Access-Control-Allow-Origin"] = self.cors
+            response.headers["Vary"] = "Origin"
+        ms = (time.perf_counter() - start) * 1000
+        size = response.content_length if response.content_length is not None else "-"
+        self.log.write(f'{request.remote} "{request.method} {request.path_qs[:300]}" '
+                       f"{response.status} {size} {ms:.1f}ms\n")
+        self.log.flush()
+        return response
+
+    async def preflight(self, request: web.Request) -> web.Response:
+        if not self.cors:
+            return _error(405, "cross-origin requests are not enabled (hrkg serve --cors)")
+        return web.Response(status=204, headers={
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type",
+            "Access-Control-Max-Age": "600"})
+
+    async def _backend(self, method: str, path: str, *, query_string: str = "", data=None,
+                       headers=None) -> tuple[int, str, bytes]:
+        """Ask the engine; the whole answer, within the size cap."""
+        assert self.session is not None
+        url = URL(self.backend + path + ("?" + query_string if query_string else ""),
+                  encoded=True)
+        async with self.session.request(method, url, data=data, headers=headers) as resp:
+            if resp.content_length is not None and resp.content_length > self.max_bytes:
+                raise _too_large(self.max_bytes)
+            chunks, size = [], 0
+            async for chunk in resp.content.iter_chunked(1 << 16):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise _too_large(self.max_bytes)
+                chunks.append(chunk)
+            return resp.status, resp.headers.get("Content-Type", ""), b"".join(chunks)
+
+    # -- SPARQL protocol -------------------------------------------------------------------
+    async def query(self, request: web.Request) -> web.Response:
+        body: bytes | None = None
+        text = request.query.get("query")
+        ctype = request.content_type
+        if request.method == "POST":
+            body = await request.read()
+            if ctype == "application/x-www-form-urlencoded":
+                form = await request.post()
+                if "update" in form:
+                    raise _update_refused("an update")
+                text = form.get("query")  # type: ignore[assignment]
+            elif ctype == "application/sparql-query":
+                text = body.decode("utf-8", "replace")
+            elif ctype == "application/sparql-update":
+                raise _update_refused("an update")
+            else:
+                return _error(415, f"a POST to /query is application/x-www-form-urlencoded or "
+                                   f"application/sparql-query, not {ctype or 'untyped'}")
+        elif "update" in request.query:
+            raise _update_refused("an update")
+        if text is not None:
+            if uses_service(text):
+                return _error(400, "SERVICE is refused here: this endpoint does not query other "
+                                   "endpoints (federation is switched off). Remove the SERVICE "
+                                   "clause.")
+            keyword = update_keyword(text)
+            if keyword:
+                raise _update_refused(f"{keyword} (an update)")
+        headers = {"Accept": request.headers.get("Accept", "*/*")}
+        if body is not None:
+            headers["Content-Type"] = request.headers.get("Content-Type", "")
+        status, content_type, payload = await self._backend(
+            request.method, "/query", query_string=request.rel_url.raw_query_string, data=body,
+            headers=headers)
+        if status == 200 and payload.rstrip().endswith(CANCELLED):
+            return _error(504, f"the query was stopped at the timeout of {self.timeout:g} s; "
+                               "narrow it or add LIMIT")
+        return web.Response(status=status, body=payload, headers={"Content-Type": content_type})
+
+    async def update(self, request: web.Request) -> web.Response:
+        raise _update_refused("an update")
+
+    async def store(self, request: web.Request) -> web.Response:
+        if request.method not in ("GET", "HEAD"):
+            return _error(405, "this endpoint is read-only: Graph Store writes are refused",
+                          {"Allow": "GET, HEAD"})
+        status, content_type, payload = await self._backend(
+            "GET", "/store", query_string=request.rel_url.raw_query_string,
+            headers={"Accept": request.headers.get("Accept", "*/*")})
+        return web.Response(status=status, body=payload, headers={"Content-Type": content_type})
+
+    async def _select(self, sparql: str) -> list[dict[str, dict[str, str]]]:
+        status, _, payload = await self._backend(
+            "POST", "/query", data=sparql.encode(),
+            headers={"Content-Type": "application/sparql-query",
+                     "Accept": "application/sparql-results+json"})
+        if status != 200:
+            raise web.HTTPBadGateway(text=payload.decode("utf-8", "replace"))
+        return json.loads(payload)["results"]["bindings"]
+
+    # -- people ---------------------------------------------------------------------------
+    async def ui(self, request: web.Request) -> web.Response:
+        page = (resource_dir("web") / "index.html").read_text(encoding="utf-8")
+        return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+    async def examples(self, request: web.Request) -> web.Response:
+        items = []
+        for path in query_files():
+            text = path.read_text(encoding="utf-8")
+            question = " ".join(ln[1:].strip() for ln in text.splitlines()
+                                if ln.startswith("#")).removeprefix("Question:").strip()
+            items.append({"name": path.stem, "question": question, "query": text})
+        return web.json_response(items)
+
+    async def resource(self, request: web.Request) -> web.Response:
+        tail = request.match_info["tail"]
+        iri = base() + tail
+        offers = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+        wanted = negotiate(request.headers.get("Accept", ""), offers)
+        if wanted is None:
+            return _error(406, f"available as {', '.join(offers)}")
+        ref = _iri(iri)
+        if wanted != "text/html":
+            construct = (f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} }} WHERE {{ {{ {ref} ?p ?o }} "
+                         f"UNION {{ SELECT DISTINCT ?s ?q WHERE {{ ?s ?q {ref} }} "
+                         f"LIMIT {_INCOMING_SHOWN * 5} }} }}")
+            status, ctype, payload = await self._backend(
+                "POST", "/query", data=construct.encode(),
+                headers={"Content-Type": "application/sparql-query", "Accept": wanted})
+            if status == 200 and not payload.strip(b" \n[]{}"):
+                return _error(404, f"nothing is known about {iri}")
+            return web.Response(status=status, body=payload, headers={
+                "Content-Type": ctype, "Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'})
+        page = await self._page(iri)
+        if page is None:
+            return _error(404, f"nothing is known about {iri}")
+        return web.Response(text=page, content_type="text/html", charset="utf-8",
+                            headers={"Vary": "Accept"})
+
+    async def _page(self, iri: str) -> str | None:
+        ref = _iri(iri)
+        out = await self._select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} ORDER BY ?p ?o")
+        inc = await self._select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ref} }} ORDER BY ?p ?s "
+                                 f"LIMIT {_INCOMING_SHOWN + 1}")
+        if not out and not inc:
+            return None
+        graphs = await self._select(
+            f"SELECT DISTINCT ?g ?line WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} OPTIONAL {{ GRAPH ?g "
+            f"{{ {ref} <{HR.sourceLine.value}> ?line }} }} }} ORDER BY ?g")
+        label = next((b["o"]["value"] for key in _LABELS for b in out
+                      if b["p"]["value"] == key), iri.rsplit("/", 1)[-1])
+        types = [b["o"] for b in out if b["p"]["value"].endswith("#type")]
+        e = html.escape
+        rows = "".join(f"<tr><td>{self._term(b['p'])}</td><td>{self._term(b['o'])}</td></tr>"
+                       for b in out)
+        inrows = "".join(f"<tr><td>{self._term(b['s'])}</td><td>{self._term(b['p'])}</td></tr>"
+                         for b in inc[:_INCOMING_SHOWN])
+        more = (f"<p>… more than {_INCOMING_SHOWN}; ask the endpoint for all.</p>"
+                if len(inc) > _INCOMING_SHOWN else "")
+        sources = "".join(
+            f"<li>{self._term(b['g'])}{e(' line ' + b['line']['value']) if 'line' in b else ''}"
+            "</li>" for b in graphs)
+        return _PAGE.format(
+            title=e(label), iri=e(iri), types=", ".join(self._term(t) for t in types) or "—",
+            rows=rows or "<tr><td colspan=2>none</td></tr>",
+            inrows=inrows or "<tr><td colspan=2>none</td></tr>", more=more,
+            sources=sources or "<li>none</li>",
+            turtle=e(self._local(iri) or iri, quote=True))
+
+    def _local(self, iri: str) -> str | None:
+        return "/id/" + quote(iri[len(base()):], safe="/:#-._~") if iri.startswith(base()) else None
+
+    def _term(self, b: dict[str, str]) -> str:
+        e = html.escape
+        if b["type"] == "uri":
+            href = self._local(b["value"]) or b["value"]
+            return f'<a href="{e(href, quote=True)}">{e(_short(b["value"]))}</a>'
+        if b["type"] == "bnode":
+            return e("_:" + b["value"])
+        extra = (f'<span class="lang">@{e(b["xml:lang"])}</span>' if "xml:lang" in b else
+                 f'<span class="dt">^^{e(_short(b["datatype"]))}</span>'
+                 if "datatype" in b and not b["datatype"].endswith("#string") else "")
+        return f"<q>{e(b['value'])}</q>{extra}"
+
+    async def void(self, request: web.Request) -> web.Response:
+        if self._void is None:
+            self._void = await self._describe_dataset()
+        fmt = negotiate(request.headers.get("Accept", ""), ["text/turtle", "application/n-triples"])
+        if fmt is None:
+            return _error(406, "available as text/turtle")
+        return web.Response(body=self._void, headers={"Content-Type": "text/turtle"})
+
+    async def _describe_dataset(self) -> bytes:
+        total = await self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        graphs = await self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                    "GROUP BY ?g ORDER BY ?g")
+        classes = await self._select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "
+                                     "GROUP BY ?c ORDER BY ?c")
+        ds = f"<{self.public}/.well-known/void#dataset>"
+        lines = [
+            "@prefix void: <http://rdfs.org/ns/void#> .",
+            "@prefix dcterms: <http://purl.org/dc/terms/> .",
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+            "",
+            f"{ds} a void:Dataset ;",
+            '    dcterms:title "hrkg: a human-rights knowledge graph" ;',
+            f"    void:sparqlEndpoint <{self.public}/query> ;",
+            f'    void:uriSpace "{base()}" ;',
+            f'    void:uriLookupEndpoint <{self.public}/id/> ;',
+            f"    void:vocabulary <{HR}> ;",
+            f"    void:triples {total[0]['n']['value']} ;",
+        ]
+        for b in classes:
+            lines.append(f"    void:classPartition [ void:class <{b['c']['value']}> ; "
+                         f"void:entities {b['n']['value']} ] ;")
+        for b in graphs:
+            lines.append(f"    void:subset [ a void:Dataset ; dcterms:source <{b['g']['value']}> ; "
+                         f"void:triples {b['n']['value']} ] ;")
+        lines[-1] = lines[-1][:-1] + "."
+        return ("\n".join(lines) + "\n").encode()
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in (("hr:", "https://w3id.org/hrkg/ontology#"), ("rdf:", _RDF),
+                       ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+                       ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+                       ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
+                       ("dcterms:", "http://purl.org/dc/terms/"), ("prov:", "http://www.w3.org/ns/prov#"),
+                       ("", base())):
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return iri
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _iri(value: str) -> str:
+    if any(c in value for c in '<>"{}|^`\\ '):
+        raise web.HTTPBadRequest(text=f"not a resource name: {value!r}")
+    return f"<{value}>"
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, text=message + "\n", headers=headers)
+
+
+def _update_refused(what: str) -> web.HTTPForbidden:
+    return web.HTTPForbidden(text=f"{what} is refused: this endpoint is read-only\n")
+
+
+def _too_large(cap: int) -> web.HTTPException:
+    return web.HTTPUnprocessableEntity(
+        text=f"the result is larger than this server's cap of {cap // 1_000_000} MB; "
+             "add LIMIT or narrow the query\n")
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} — hrkg</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="alternate" type="text/turtle" href="{turtle}">
+<style>body{{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em}}
+table{{border-collapse:collapse;width:100%}}td{{border-top:1px solid #ddd;padding:.25em .5em;
+vertical-align:top}}code,.dt,.lang{{color:#666}}q{{quotes:none}}</style></head>
+<body><p><a href="/">hrkg</a> · resource</p>
+<h1>{title}</h1><p><code>{iri}</code></p><p>Type: {types}</p>
+<h2>Statements</h2><table>{rows}</table>
+<h2>Links to it</h2><table>{inrows}</table>{more}
+<h2>Sources</h2><ul>{sources}</ul>
+</body></html>
+"""
+
+
+def make_app(front: Front) -> web.Application:
+    app = web.Application(middlewares=[front.middleware], client_max_size=4 * 1024 * 1024)
+    app.on_startup.append(front.start)
+    app.on_cleanup.append(front.stop)
+    r = app.router
+    r.add_get("/", front.ui)
+    r.add_get("/examples.json", front.examples)
+    for path in ("/query", "/sparql"):
+        r.add_route("GET", path, front.query)
+        r.add_route("POST", path, front.query)
+    r.add_route("*", "/update", front.update)
+    r.add_route("*", "/store", front.store)
+    r.add_get("/id/{tail:.+}", front.resource)
+    r.add_get("/.well-known/void", front.void)
+    r.add_route("OPTIONS", "/{tail:.*}", front.preflight)
+    return app
+
