@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +16,7 @@ from hrkg.errors import HrkgError, StoreError
 from hrkg.store import current_store
 
 __all__ = ["oxigraph_binary", "server_command", "check_port", "start_engine", "stop_engine",
-           "serve"]
+           "Engines", "serve"]
 
 
 def oxigraph_binary() -> str:
@@ -92,49 +90,97 @@ def start_engine(root: Path, timeout: float | None) -> tuple[subprocess.Popen, s
     raise StoreError("the Oxigraph server did not start within 30 s")
 
 
-def stop_engine(proc: subprocess.Popen) -> None:
+def stop_engine(proc: subprocess.Popen, grace: float = 10) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
 
 
+class Engine:
+    def __init__(self, proc: subprocess.Popen, url: str) -> None:
+        self.proc, self.url, self.inflight = proc, url, 0
+
+
+class Engines:
+    """The running Oxigraph engine, replaced by a fresh one when a query overruns."""
+
+    def __init__(self, root: Path, timeout: float, log=sys.stderr) -> None:
+        self.root, self.timeout, self.log = root, timeout, log
+        self.current = Engine(*start_engine(root, None))
+        self._retiring: set[Engine] = set()
+        self._lock = asyncio.Lock()
+
+    async def overran(self, engine: Engine) -> None:
+        """Replace ``engine`` (once) and stop it when its other queries are answered."""
+        async with self._lock:
+            if engine is not self.current:
+                return
+            loop = asyncio.get_running_loop()
+            self.current = Engine(*await loop.run_in_executor(None, start_engine, self.root,
+                                                               None))
+            self._retiring.add(engine)
+        self.log.write(f"hrkg: a query overran {self.timeout:g} s: engine {engine.proc.pid} "
+                       f"retired, engine {self.current.proc.pid} serves\n")
+        deadline = time.monotonic() + self.timeout
+        while engine.inflight and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.get_running_loop().run_in_executor(None, stop_engine, engine.proc, 2)
+        self._retiring.discard(engine)
+
+    async def watch(self) -> None:
+        """Restart the engine if it dies under us."""
+        while True:
+            await asyncio.sleep(0.5)
+            engine = self.current
+            if engine.proc.poll() is not None and engine not in self._retiring:
+                self.log.write(f"hrkg: engine {engine.proc.pid} stopped (exit "
+                               f"{engine.proc.returncode}); starting another\n")
+                await self.overran(engine)
+
+    def stop(self) -> None:
+        for engine in (self.current, *self._retiring):
+            stop_engine(engine.proc)
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30,
           cors: str | None = None, max_result_mb: int = 64) -> None:
     """Run the endpoint until SIGINT or SIGTERM: the Oxigraph engine on a private loopback
-    port, our front (refusals, UI, resource pages, VoID, request log) on host:port."""
+    port, our front (refusals, timeout, UI, resource pages, VoID, request log) on host:port."""
     from aiohttp import web
 
     from hrkg.server import Front, make_app
 
     current_store(root)
     check_port(host, port)
-    proc, engine = start_engine(root, timeout)
+    engines = Engines(root, timeout)
     shown = f"[{host}]" if ":" in host else host
-    front = Front(engine, timeout, max_result_mb * 1_000_000, cors, f"http://{shown}:{port}")
+    front = Front(engines, timeout, max_result_mb * 1_000_000, cors, f"http://{shown}:{port}")
     app = make_app(front)
 
     async def watch(app: web.Application) -> None:
-        async def loop() -> None:
-            while proc.poll() is None:
-                await asyncio.sleep(0.5)
-            sys.stderr.write(f"hrkg: the Oxigraph engine stopped (exit {proc.returncode})\n")
-            os.kill(os.getpid(), signal.SIGTERM)
-        app["watch"] = asyncio.get_running_loop().create_task(loop())
+        app["watch"] = asyncio.get_running_loop().create_task(engines.watch())
 
     async def cleanup(app: web.Application) -> None:
         app["watch"].cancel()
-        stop_engine(proc)
+        engines.stop()
 
     app.on_startup.append(watch)
     app.on_cleanup.append(cleanup)
     try:
+        _fast_loop()
         web.run_app(app, host=host, port=port, access_log=None, print=None,
                     shutdown_timeout=5, handle_signals=True)
     finally:
-        stop_engine(proc)
-    if proc.returncode not in (0, -signal.SIGTERM, None):
-        raise HrkgError(f"the Oxigraph engine stopped with exit code {proc.returncode}")
+        engines.stop()
+
+
+def _fast_loop() -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency where it exists
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())

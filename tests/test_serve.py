@@ -261,9 +261,23 @@ def test_a_slow_query_stops_at_the_timeout_and_the_server_keeps_serving(server) 
     status, _, body = q(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
     took = time.monotonic() - start
     assert status == 504 and b"timeout of 3 s" in body
-    assert 2.5 < took < 10
+    assert 2.9 < took < 6
     status, _, body = q(server.url, COUNT_MEMBERS)
     assert status == 200 and b"193" in body
+    # the runaway query does not run on: its engine is retired and stopped
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(_live(_children(server.proc.pid))) != 1:
+        time.sleep(0.2)
+    assert len(_live(_children(server.proc.pid))) == 1
+    assert "engine" in server.log.read_text() and "retired" in server.log.read_text()
+
+
+def test_engine_threads_do_not_grow_with_queries(server) -> None:
+    (engine,) = _live(_children(server.proc.pid))
+    for _ in range(300):
+        q(server.url, COUNT_MEMBERS)
+    threads = int(re.search(r"Threads:\s+(\d+)", Path(f"/proc/{engine}/status").read_text())[1])
+    assert threads < 50  # no thread per query (what --timeout-s would cost)
 
 
 def test_result_size_cap(built, tmp_path) -> None:
@@ -409,6 +423,10 @@ def _children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 out.append(int(p.name))
     return out
+
+
+def _live(pids: list[int]) -> list[int]:
+    return [p for p in pids if _state(p) not in ("Z", "gone")]
 
 
 def _state(pid: int) -> str:
