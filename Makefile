@@ -35,9 +35,10 @@ test: install browser  ## set up and run the whole suite
 lint: install  ## ruff
 	$(BIN)/ruff check hrkg loaders tests benchmarks
 
-bench: install  ## build and validation figures, each against its baseline in the same run
+bench: install  ## build, validation and endpoint figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/serve_bench.py
 
 clean:  ## remove the store and the virtualenv
 	rm -rf .hrkg $(VENV)

@@ -115,6 +115,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--clients", default="4,16")
+    ap.add_argument("--bare-timeout", type=int, default=0,
+                    help="give the bare server --timeout-s (default: none; with it the bare "
+                         "server keeps a thread per query for that many seconds)")
     ap.add_argument("--store", help="store root (default: build the bundled data into a "
                                     "temporary one)")
     args = ap.parse_args()
@@ -131,7 +134,8 @@ def main() -> None:
         ours_port, bare_port = free_port(), free_port()
         ours = subprocess.Popen([sys.executable, "-m", "hrkg", "serve", "--store", str(root),
                                  "--port", str(ours_port)], stderr=subprocess.DEVNULL)
-        bare = subprocess.Popen(server_command(root, "127.0.0.1", bare_port, 30),
+        bare = subprocess.Popen(server_command(root, "127.0.0.1", bare_port,
+                                               args.bare_timeout or None),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         urls = {"hrkg serve": f"http://127.0.0.1:{ours_port}",
                 "bare oxigraph": f"http://127.0.0.1:{bare_port}"}
@@ -173,7 +177,9 @@ def main() -> None:
         (m0, t0), (m1, t1) = before[name], after[name]
         print(f"  {name:14} RSS {m0} → {m1} MB, threads {t0} → {t1}")
     print(f"\nlight = {QUERIES['light']}, heavy = {QUERIES['heavy']}; {args.seconds:g} s per "
-          "run after a 1 s warm-up; one client process (asyncio, keep-alive)")
+          "run after a 1 s warm-up; one client process (asyncio, keep-alive); bare = "
+          "oxigraph serve-read-only --union-default-graph"
+          + (f" --timeout-s {args.bare_timeout}" if args.bare_timeout else ""))
 
 
 if __name__ == "__main__":
