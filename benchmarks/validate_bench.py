@@ -90,14 +90,14 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        targets = [("bundled (store)", f"store:{bundled_store(tmp)}", 0)]
+        targets = [("bundled (store)", f"store:{bundled_store(tmp)}", 0, 0)]
         for n in (int(s) for s in args.sizes.split(",")):
             path = tmp / f"g{n}.nt"
             lines = write(path, n)
-            targets.append((f"generated {n // 1000}k", str(path), lines))
-        for name, target, lines in targets:
+            targets.append((f"generated {n // 1000}k", str(path), lines, n))
+        for name, target, lines, n in targets:
             fast = measure("fast", target)
-            slow = measure("pyshacl", target) if lines <= args.pyshacl_up_to else None
+            slow = measure("pyshacl", target) if n <= args.pyshacl_up_to else None
             rows.append((name, lines, fast, slow))
             print(f"  measured {name}", file=sys.stderr, flush=True)
     head = (f"{'graph':18} {'triples':>9} {'engine':8} {'load s':>8} {'validate s':>10} "

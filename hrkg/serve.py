@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +64,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     """Linux: the engine gets SIGTERM if hrkg serve dies without cleaning up."""
     try:
         import ctypes
-        import signal
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
@@ -149,35 +149,44 @@ class Engines:
 def serve(root: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30,
           cors: str | None = None, max_result_mb: int = 64) -> None:
     """Run the endpoint until SIGINT or SIGTERM: the Oxigraph engine on a private loopback
-    port, our front (refusals, timeout, UI, resource pages, VoID, request log) on host:port."""
-    from aiohttp import web
-
-    from hrkg.server import Front, make_app
-
+    port; the gateway (SPARQL queries, refusals, timeout, request log) on host:port; the
+    pages (UI, resource pages, VoID) on another private port behind it."""
     current_store(root)
     check_port(host, port)
     engines = Engines(root, timeout)
-    shown = f"[{host}]" if ":" in host else host
-    front = Front(engines, timeout, max_result_mb * 1_000_000, cors, f"http://{shown}:{port}")
-    app = make_app(front)
-
-    async def watch(app: web.Application) -> None:
-        app["watch"] = asyncio.get_running_loop().create_task(engines.watch())
-
-    async def cleanup(app: web.Application) -> None:
-        app["watch"].cancel()
-        engines.stop()
-
-    app.on_startup.append(watch)
-    app.on_cleanup.append(cleanup)
     try:
         _fast_loop()
-        web.run_app(app, host=host, port=port, access_log=None, print=None,
-                    shutdown_timeout=5, handle_signals=True)
+        asyncio.run(_run(engines, host, port, timeout, cors, max_result_mb * 1_000_000))
     finally:
         engines.stop()
 
 
+async def _run(engines: Engines, host: str, port: int, timeout: float, cors: str | None,
+               max_bytes: int) -> None:
+    from aiohttp import web
+
+    from hrkg.gateway import Gateway
+    from hrkg.server import Front, make_app
+
+    shown = f"[{host}]" if ":" in host else host
+    front = Front(engines, timeout, max_bytes, cors, f"http://{shown}:{port}", log=None)
+    runner = web.AppRunner(make_app(front), access_log=None, handle_signals=False)
+    await runner.setup()
+    app_port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", app_port).start()
+    gateway = Gateway(engines, app_port, timeout, max_bytes, cors)
+    server = await asyncio.start_server(gateway.handle, host, port, reuse_address=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    watch = loop.create_task(engines.watch())
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        watch.cancel()
+        await runner.cleanup()
 def _fast_loop() -> None:
     try:
         import uvloop

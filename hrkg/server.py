@@ -1,21 +1,14 @@
-"""The front of ``hrkg serve``: a small aiohttp server before the Oxigraph server.
+"""The pages of ``hrkg serve``, an aiohttp application behind the gateway (:mod:`hrkg.gateway`,
+which answers SPARQL queries itself and hands everything else here):
 
-The Oxigraph server (``serve-read-only``, union default graph) listens on a loopback port of
-its own; the front listens where people connect and
+- the query UI at ``/`` and the example queries at ``/examples.json``;
+- resource pages under ``/id/…``: HTML, Turtle, JSON-LD or N-Triples by content negotiation;
+- a VoID description of the dataset at ``/.well-known/void``;
+- refusals: ``/update`` (403) and Graph Store writes (405); Graph Store reads pass through;
+- CORS preflight when ``--cors`` is given.
 
-- passes SPARQL 1.1 Protocol requests (``/query``, ``/sparql``; GET, POST form, POST body;
-  every result format, by content negotiation; the service description) through, over a
-  pool of kept-alive connections;
-- refuses, before the engine sees them, any query using SERVICE (400), updates (403) and
-  Graph Store writes (405); refuses results larger than the cap (422);
-- stops a query at the timeout (504). The engine runs without ``--timeout-s``, which costs a
-  thread per query that lives as long as the timeout (30,000 threads at 1,000 queries/s);
-  instead, when a query overruns, the front starts a fresh engine, sends new requests to it,
-  lets the old one finish what else it is answering, then stops it — and the runaway query
-  with it;
-- serves the query UI at ``/``, resource pages under ``/id/…`` (HTML, Turtle, JSON-LD,
-  N-Triples by content negotiation) and a VoID description at ``/.well-known/void``;
-- logs one line per request with its status, size and duration.
+Its own questions to the engine (for the pages) obey the same timeout as queries: when one
+overruns, the engine is retired for a fresh one (:class:`hrkg.serve.Engines`).
 """
 
 from __future__ import annotations
@@ -31,7 +24,6 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from hrkg.guard import update_keyword, uses_service
 from hrkg.resources import query_files, resource_dir
 from hrkg.terms import HR, base
 
@@ -102,11 +94,11 @@ class Front:
         if self.cors:
             response.headers["Access-Control-Allow-Origin"] = self.cors
             response.headers["Vary"] = "Origin"
-        ms = (time.perf_counter() - start) * 1000
-        size = response.content_length if response.content_length is not None else "-"
-        self.log.write(f'{request.remote} "{request.method} {request.path_qs[:300]}" '
-                       f"{response.status} {size} {ms:.1f}ms\n")
-        self.log.flush()
+        if self.log is not None:  # behind the gateway, the gateway logs
+            ms = (time.perf_counter() - start) * 1000
+            size = response.content_length if response.content_length is not None else "-"
+            self.log.write(f'{request.remote} "{request.method} {request.path_qs[:300]}" '
+                           f"{response.status} {size} {ms:.1f}ms\n")
         return response
 
     async def preflight(self, request: web.Request) -> web.Response:
@@ -146,43 +138,7 @@ class Front:
         finally:
             engine.inflight -= 1
 
-    # -- SPARQL protocol -------------------------------------------------------------------
-    async def query(self, request: web.Request) -> web.Response:
-        body: bytes | None = None
-        text = request.query.get("query")
-        ctype = request.content_type
-        if request.method == "POST":
-            body = await request.read()
-            if ctype == "application/x-www-form-urlencoded":
-                form = await request.post()
-                if "update" in form:
-                    raise _update_refused("an update")
-                text = form.get("query")  # type: ignore[assignment]
-            elif ctype == "application/sparql-query":
-                text = body.decode("utf-8", "replace")
-            elif ctype == "application/sparql-update":
-                raise _update_refused("an update")
-            else:
-                return _error(415, f"a POST to /query is application/x-www-form-urlencoded or "
-                                   f"application/sparql-query, not {ctype or 'untyped'}")
-        elif "update" in request.query:
-            raise _update_refused("an update")
-        if text is not None:
-            if uses_service(text):
-                return _error(400, "SERVICE is refused here: this endpoint does not query other "
-                                   "endpoints (federation is switched off). Remove the SERVICE "
-                                   "clause.")
-            keyword = update_keyword(text)
-            if keyword:
-                raise _update_refused(f"{keyword} (an update)")
-        headers = {"Accept": request.headers.get("Accept", "*/*")}
-        if body is not None:
-            headers["Content-Type"] = request.headers.get("Content-Type", "")
-        status, content_type, payload = await self._backend(
-            request.method, "/query", query_string=request.rel_url.raw_query_string, data=body,
-            headers=headers)
-        return web.Response(status=status, body=payload, headers={"Content-Type": content_type})
-
+    # -- refusals and the Graph Store ----------------------------------------------------
     async def update(self, request: web.Request) -> web.Response:
         raise _update_refused("an update")
 
@@ -384,9 +340,6 @@ def make_app(front: Front) -> web.Application:
     r = app.router
     r.add_get("/", front.ui)
     r.add_get("/examples.json", front.examples)
-    for path in ("/query", "/sparql"):
-        r.add_route("GET", path, front.query)
-        r.add_route("POST", path, front.query)
     r.add_route("*", "/update", front.update)
     r.add_route("*", "/store", front.store)
     r.add_get("/id/{tail:.+}", front.resource)
