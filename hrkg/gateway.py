@@ -41,9 +41,10 @@ class _Upstream:
         self.host, self.port = host, port
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
-    async def exchange(self, head: bytes, body: bytes, limit: int
+    async def exchange(self, head: bytes, body: bytes, limit: int, head_only: bool = False
                        ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Send one request, read the whole response (body de-chunked, at most ``limit``)."""
+        """Send one request, read the whole response (body de-chunked, at most ``limit``;
+        none for a HEAD request, whose Content-Length is kept among the headers)."""
         conn = self.idle.pop() if self.idle else await asyncio.open_connection(self.host,
                                                                                 self.port)
         reader, writer = conn
@@ -65,7 +66,7 @@ class _Upstream:
                 raw_name, _, value = line.partition(b":")
                 raw_name, value = raw_name.strip(), value.strip()
                 name = raw_name.lower()
-                if name == b"content-length":
+                if name == b"content-length" and not head_only:
                     length = int(value)
                 elif name == b"transfer-encoding":
                     chunked = b"chunked" in value.lower()
@@ -73,7 +74,9 @@ class _Upstream:
                     close = value.lower() == b"close"
                 else:
                     headers.append((raw_name, value))
-            if chunked:
+            if head_only or status in (204, 304) or 100 <= status < 200:
+                payload = b""
+            elif chunked:
                 parts, size = [], 0
                 while True:
                     n = int((await reader.readline()).split(b";")[0], 16)
@@ -165,6 +168,8 @@ class Gateway:
                     await self._send(writer, 413, b"request body too large\n", remote,
                                      f"{method} {target}", start)
                     return
+                if length and headers.get("expect", "").lower() == "100-continue":
+                    writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits for it
                 body = await reader.readexactly(length) if length else b""
                 keep = headers.get("connection", "").lower() != "close" and version == "HTTP/1.1"
                 path = target.split("?", 1)[0]
@@ -172,7 +177,7 @@ class Gateway:
                     await self._query(writer, method, target, headers, body, remote, start, keep)
                 else:
                     await self._to_app(writer, head, body, remote, f"{method} {target}", start,
-                                       keep)
+                                       keep, method == "HEAD")
                 if not keep:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -247,9 +252,9 @@ class Gateway:
         await self._send(writer, status, payload, remote, what, start, keep, ctype_out)
 
     async def _to_app(self, writer, head: bytes, body: bytes, remote: str, what: str,
-                      start: float, keep: bool) -> None:
+                      start: float, keep: bool, head_only: bool = False) -> None:
         try:
-            status, headers, payload = await self.app.exchange(head, body, 1 << 30)
+            status, headers, payload = await self.app.exchange(head, body, 1 << 30, head_only)
         except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
             return await self._send(writer, 502, f"internal error: {exc}\n".encode(), remote,
                                     what, start, keep)
@@ -265,8 +270,11 @@ class Gateway:
                 lines.append(b"Access-Control-Allow-Origin: " + self.cors)
                 lines.append(b"Vary: Origin")
         else:
-            lines += [k + b": " + v for k, v in extra if k.lower() not in (b"date", b"server")]
-        lines.append(b"Content-Length: " + str(len(payload)).encode())
+            lines += [k + b": " + v for k, v in extra
+                      if k.lower() not in (b"date", b"server")
+                      and (k.lower() != b"content-length" or not payload)]
+        if not any(k.lower() == b"content-length" for k, _ in extra or ()):
+            lines.append(b"Content-Length: " + str(len(payload)).encode())
         lines.append(b"Server: hrkg")
         if not keep:
             lines.append(b"Connection: close")

@@ -472,3 +472,26 @@ def test_browser_runs_a_query_in_the_ui_and_opens_a_resource_page(server) -> Non
     shot = ARTIFACTS / "resource-prk.png"
     _browser(f"--screenshot={shot}", "--window-size=1280,1400", f"{server.url}/id/state/PRK")
     assert shot.stat().st_size > 10_000
+
+
+def test_head_and_expect_continue(server) -> None:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("HEAD", "/")
+    resp = conn.getresponse()
+    assert resp.status == 200 and int(resp.headers["Content-Length"]) > 1000
+    assert resp.read() == b""
+    conn.close()
+    body = urllib.parse.urlencode({"query": COUNT_MEMBERS}).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n"
+                  b"Content-Type: application/x-www-form-urlencoded\r\n"
+                  b"Expect: 100-continue\r\nConnection: close\r\n"
+                  + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(body)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b"n\r\n193\r\n")
