@@ -141,11 +141,15 @@ def test_get_post_form_and_post_body_agree(server) -> None:
     assert status == 200 and json.loads(body3) == json.loads(body)
 
 
+def _json_count(body: bytes) -> str:
+    return json.loads(body)["results"]["bindings"][0]["n"]["value"]
+
+
 @pytest.mark.parametrize("accept, check", [
-    ("application/sparql-results+json", lambda b: json.loads(b)["results"]["bindings"][0]["n"]["value"] == "193"),
+    ("application/sparql-results+json", lambda b: _json_count(b) == "193"),
     ("application/sparql-results+xml", lambda b: b"<literal datatype=" in b and b">193<" in b),
     ("text/csv", lambda b: b.splitlines() == [b"n", b"193"]),
-    ("text/tab-separated-values", lambda b: b.splitlines()[1].startswith(b'"193"') or b"193" in b.splitlines()[1]),
+    ("text/tab-separated-values", lambda b: b.splitlines() == [b"?n", b"193"]),
 ])
 def test_result_formats_by_content_negotiation(server, accept, check) -> None:
     status, headers, body = q(server.url, COUNT_MEMBERS, accept)
@@ -249,8 +253,8 @@ def test_updates_are_refused(server, update) -> None:
 
 def test_graph_store_writes_are_refused(server) -> None:
     for method in ("PUT", "POST", "DELETE"):
-        status, headers, body = get(server.url + "/store?default", data=b"<urn:a> <urn:b> <urn:c> .",
-                                    ctype="text/turtle", method=method)
+        status, headers, body = get(server.url + "/store?default", method=method,
+                                    data=b"<urn:a> <urn:b> <urn:c> .", ctype="text/turtle")
         assert status == 405 and b"read-only" in body, method
     status, _, body = q(server.url, "ASK { <urn:a> <urn:b> <urn:c> }")
     assert json.loads(body)["boolean"] is False
