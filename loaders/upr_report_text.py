@@ -1,0 +1,306 @@
+"""Reading a UPR Working Group report (A/HRC/…) as text: its symbol, state, sessions, review
+date, and every recommendation with its paragraph number, its text, its recommending states
+as written and the group the report puts it in.
+
+The texts are as the PDF extractor left them: Mac Roman or mixed encodings, CR or CRLF line
+ends, page headers and footers, words hyphenated across lines, and in some reports the
+paragraph prefix lost ("1." for "90.1."). Nothing here is specific to one report; what could
+not be read is listed in ``Report.problems``, never dropped silently.
+
+This module parses; a loader (issue 4) turns a :class:`Report` into triples.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from hrkg.errors import LoaderError
+
+__all__ = ["Report", "Item", "decode", "parse", "read", "split_states", "ORDINALS"]
+
+_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+          "ninth"]
+_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+          "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50}
+
+
+def _ordinals() -> dict[str, int]:
+    out = {w: i for i, w in enumerate(_UNITS) if w}
+    out.update({w: 10 + i for i, w in enumerate(_TEENS)})
+    for stem, n in _TENS.items():
+        out[stem + "ieth"] = n
+        for i, w in enumerate(_UNITS[1:], 1):
+            out[f"{stem}y-{w}"] = n + i
+    return out
+
+
+ORDINALS = _ordinals()
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+
+_FURNITURE = re.compile(
+    r"^\s*(A/HRC/\d+/\d+(/Add\.\d+)?|GE\.\d\d-\d+.*|\*\d{6,}\*|Page \d+|\d{1,3}|"
+    r"United Nations\s+A/HRC/\S+)\s*$")
+_ITEM = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?:\s+|$)")
+_NUMBER = re.compile(r"^\s*(\d{1,3})\.(?:\s+|$)")
+_END = re.compile(r"All conclusions and/or recommendations contained in the present report", re.I)
+
+
+@dataclass
+class Item:
+    paragraph: str            # "92.1"
+    text: str                 # without the trailing "(State);"
+    states_written: list[str]
+    group: str                # supported | examined | noted | made
+    line: int                 # line of the file where the item starts
+    restored: bool = False    # the prefix was lost in extraction and restored
+
+
+@dataclass
+class Report:
+    path: str
+    symbol: str | None = None
+    hrc_session: int | None = None
+    session: int | None = None           # the Working Group session (the UPR session)
+    state_written: str | None = None
+    review_date: date | None = None
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # "92" → (group, intro)
+    items: list[Item] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def missing_paragraphs(self) -> list[str]:
+        """Gaps in the numbering of each group (92.1, 92.2, 92.4 → 92.3 missing)."""
+        missing = []
+        for top in self.groups:
+            subs = sorted(int(i.paragraph.split(".")[1]) for i in self.items
+                          if i.paragraph.split(".")[0] == top)
+            if subs:
+                missing += [f"{top}.{n}" for n in range(1, subs[-1] + 1) if n not in set(subs)]
+        return missing
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 where a line is valid UTF-8, Mac Roman where it is not (the files mix them)."""
+    if not data.strip():
+        raise LoaderError(path, "the file is empty; expected the text of a UPR report")
+    if b"\x00" in data[:4096]:
+        raise LoaderError(path, "the file is binary (NUL bytes); expected text")
+    if data.startswith(b"%PDF"):
+        raise LoaderError(path, "the file is a PDF; expected the extracted text (.txt)")
+    lines = re.split(rb"\r\n|\r|\n", data)
+    out = []
+    for raw in lines:
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(raw.decode("mac_roman"))
+    return "\n".join(out)
+
+
+def _clean(text: str) -> list[str]:
+    """Lines without page furniture, hyphenation across lines undone. Removed lines become
+    empty so that line numbers stay those of the file."""
+    text = text.replace("\t", " ").replace("\xa0", " ").replace("\f", "\n")
+    lines = [("" if _FURNITURE.match(ln) else ln.rstrip()) for ln in text.split("\n")]
+    for i, ln in enumerate(lines):  # a footnote: a line of asterisks, then its text
+        if re.fullmatch(r"\s*\*{1,3}\s*", ln):
+            lines[i] = ""
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and not re.match(r"\s*\d", lines[j]):
+                lines[j] = ""
+    for i in range(len(lines) - 1):
+        if re.search(r"[a-z]-$", lines[i]):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip() and j - i < 4:
+                j += 1
+            if j < len(lines) and re.match(r"\s*[a-z]", lines[j]):
+                word = re.match(r"\s*(\S+)\s?", lines[j])
+                lines[i] = lines[i][:-1] + word.group(1)
+                lines[j] = lines[j][word.end():]
+    return lines
+
+
+def _ordinal(word: str) -> int | None:
+    return ORDINALS.get(word.lower().replace("\u2010", "-").replace("\u2011", "-"))
+
+
+def _header(report: Report, text: str, name: str) -> None:
+    flat = re.sub(r"\s+", " ", text)
+    m = re.search(r"\bA/HRC/(\d+)/(\d+)\b(?!/|\.\d)", flat)
+    if m and "WG" not in m.group(0):
+        report.symbol = f"A/HRC/{m.group(1)}/{m.group(2)}"
+    else:
+        report.problems.append("no report symbol (A/HRC/n/n) in the text")
+    m = re.search(r"Human Rights Council\s+(\S+)\s+session", flat, re.I)
+    if m:
+        report.hrc_session = _ordinal(m.group(1))
+    m = re.search(r"held its\s+(\S+)\s+session", flat, re.I)
+    if m and _ordinal(m.group(1)):
+        report.session = _ordinal(m.group(1))
+    else:
+        m = re.search(r"A/HRC/WG\.6/(\d+)/", flat)
+        if m:
+            report.session = int(m.group(1))
+        else:
+            report.problems.append("no Working Group session in the text")
+    m = re.search(r"Report of the Working Group on\s+the\s+Universal\s*Periodic Review\s*\*?\s*"
+                  r"(.+?)\s*(?:Addendum|Contents|Distr\.|GE\.\d|$)", flat[:6000], re.I)
+    if m:
+        written = re.sub(r"The annex to the present report is circulated as received\.?", " ",
+                         m.group(1))
+        pieces = [p.strip(" .;") for p in re.split(r"\*|Previously issued|A/HRC/|minor revisions",
+                                                    written)]
+        written = next((p for p in pieces if p), "")
+        report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*")
+    else:
+        report.problems.append("no state under review after the report's title")
+    m = re.search(r"review of (?:the )?.{2,80}? was held at the \d+\w* meeting,? on "
+                  r"(\d{1,2}) (\w+) (\d{4})", flat)
+    if m and m.group(2).lower() in _MONTHS:
+        report.review_date = date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    else:
+        report.problems.append("no date of the review in the text")
+
+
+def group_of(intro: str) -> str | None:
+    """The group an introductory paragraph announces, whatever its wording."""
+    s = re.sub(r"\s+", " ", intro).lower()
+    if re.search(r"did not (enjoy|receive|obtain) the support|not (been )?accepted|"
+                 r"(be|been|were|are) noted|rejected|could not (accept|support)", s):
+        return "noted"
+    if re.search(r"will be examined|will examine|will (provide|give) (its )?responses?|"
+                 r"will be considered|will consider|in due time", s):
+        return "examined"
+    if re.search(r"enjoy(ed)? the support|(were|are|have been) (accepted|supported)|"
+                 r"has accepted|accepts|already implemented|in the process of implementation",
+                 s):
+        return "supported"
+    if re.search(r"recommendations (were|have been) made|were formulated|following "
+                 r"recommendations", s):
+        return "made"
+    return None
+
+
+def _balanced_tail(text: str) -> tuple[str, str] | None:
+    """Split 'Do X (Iran (Islamic Republic of), Chad)' into ('Do X', 'Iran (…), Chad')."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return text[:i].rstrip(), text[i + 1:-1].strip()
+    return None
+
+
+def split_states(written: str, resolve) -> list[str]:
+    """The states named in a closing parenthesis, as written: commas and semicolons first,
+    then " and " where the whole does not name one state ("Trinidad and Tobago" does)."""
+    out = []
+    for part in re.split(r"\s*[;,]\s*(?![^()]*\))", written):
+        part = part.strip().removeprefix("and ").strip()
+        if not part:
+            continue
+        if resolve(part) or " and " not in part:
+            out.append(part)
+            continue
+        pieces = [p.strip() for p in re.split(r"\s+and\s+", part)]
+        out += pieces if all(resolve(p) for p in pieces) else [part]
+    return out
+
+
+_HEADING = re.compile(r"^\s*(?:[IVX]+\.\s*)?Conclusions\s+and/or\s+recommendations\W*$", re.I)
+
+
+def _section_start(lines: list[str]) -> int | None:
+    """The line after the heading of the recommendations section; where a report lost its
+    heading, the first numbered paragraph that announces a group of recommendations."""
+    for i in range(len(lines) - 1, -1, -1):
+        if _HEADING.match(lines[i]):
+            following = "\n".join(lines[i + 1:i + 40])
+            if re.search(r"^\s*\d{2,3}\.(\s|$)", following, re.M):
+                return i + 1
+    for i, ln in enumerate(lines):
+        if re.match(r"^\s*\d{2,3}\.(\s|$)", ln):
+            body = " ".join(x.strip() for x in lines[i:i + 6]).split(" 1. ")[0]
+            if ("recommendations" in body.lower() and group_of(body)
+                    and re.search(r":\s", body + " ")):
+                return i
+    return None
+
+
+def parse(text: str, name: str, resolve=lambda s: None) -> Report:
+    report = Report(path=name)
+    _header(report, text[:20000], name)
+    lines = _clean(text)
+    start = _section_start(lines)
+    if start is None:
+        raise LoaderError(Path(name), "no 'Conclusions and/or recommendations' section with "
+                                      "numbered paragraphs; expected a UPR Working Group report")
+    blocks: list[tuple[int, str, str]] = []  # (line, number, text)
+    for i in range(start, len(lines)):
+        ln = lines[i]
+        if _END.search(ln) or re.match(r"^\s*Annex\s*$", ln):
+            break
+        m = _ITEM.match(ln) or _NUMBER.match(ln)
+        if m:
+            number = m.group(0).strip().rstrip(".")
+            blocks.append((i + 1, number, ln[m.end():].strip()))
+        elif blocks and ln.strip():
+            line, number, body = blocks[-1]
+            blocks[-1] = (line, number, (body + " " + ln.strip()).strip())
+    else:
+        report.problems.append("the report ends inside its recommendations (cut short?)")
+    top: str | None = None
+    for line, number, body in blocks:
+        body = re.sub(r"\s+", " ", body).strip()
+        if "." not in number:
+            kind = group_of(body) if (body.endswith(":") or "recommendation" in body.lower()
+                                      and len(body) < 600 and not _balanced_tail(
+                                          body.rstrip(" ;."))) else None
+            if kind:
+                top = number
+                report.groups[top] = (kind, body)
+                continue
+            if top is not None and int(number) == int(top) + 1 and not _balanced_tail(
+                    body.rstrip(" ;.,")):
+                break  # the paragraph after the recommendations ("93. The response … will")
+            if top is None:
+                report.problems.append(f"line {line}: numbered paragraph {number} before any "
+                                       "group of recommendations")
+                continue
+            paragraph, restored = f"{top}.{number}", True
+        else:
+            paragraph, restored = number, False
+            head = number.split(".")[0]
+            if head not in report.groups:
+                report.groups[head] = (group_of(body) or "made", "")
+            top = head
+        item = body.rstrip(" ;.,")
+        tail = _balanced_tail(item)
+        if tail is None:
+            report.problems.append(f"line {line}: {paragraph} names no recommending state")
+            states: list[str] = []
+        else:
+            item, inner = tail
+            states = split_states(inner, resolve)
+        report.items.append(Item(paragraph, item.rstrip(" ;,"), states,
+                                 report.groups[top][0], line, restored))
+    if not report.items:
+        raise LoaderError(Path(name), "the recommendations section holds no numbered "
+                                      "recommendation")
+    return report
+
+
+def read(path: Path, resolve=lambda s: None) -> Report:
+    return parse(decode(path, path.read_bytes()), str(path), resolve)
