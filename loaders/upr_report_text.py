@@ -59,6 +59,7 @@ class Item:
     group: str                # supported | examined | noted | made
     line: int                 # line of the file where the item starts
     restored: bool = False    # the prefix was lost in extraction and restored
+    part: int = 0             # n-th recommendation of a paragraph that holds several (else 0)
 
 
 @dataclass
@@ -203,6 +204,56 @@ def _balanced_tail(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
+    """(start, end, states) of every parenthesis that names only known states."""
+    out, depth, begin = [], 0, 0
+    for i, c in enumerate(body):
+        if c == "(":
+            if depth == 0:
+                begin = i
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                states = split_states(body[begin + 1:i], resolve)
+                if states and all(resolve(s) for s in states):
+                    out.append((begin, i + 1, states))
+    return out
+
+
+def _recommendations(body: str, resolve) -> list[tuple[str, list[str]]]:
+    """The recommendations of one paragraph: usually one, "… (Chile);"; some paragraphs hold
+    several, "Ratify ICESCR (Ghana); Become a party to the ICESCR (Australia);"."""
+    body = body.strip()
+    out, start = [], 0
+    for begin, end, states in _state_groups(body, resolve):
+        rest = body[end:]
+        if re.match(r"\s*[;.,]?\s*$", rest) or re.match(r"\s*[;.]\s+(and\s+)?[A-Z]", rest):
+            text = body[start:begin].strip(" ;.,")
+            if text:
+                out.append((text, states))
+            start = end
+    remainder = body[start:].strip(" ;.,")
+    if remainder or not out:
+        tail = _balanced_tail(remainder)
+        if tail is None:
+            out.append((remainder, []))
+        else:
+            out.append((tail[0].rstrip(" ;,"), split_states(tail[1], resolve)))
+    return out
+
+
+def _split_orphan(body: str, resolve) -> tuple[str, str]:
+    """Split off the text after the last "(States);" of a paragraph."""
+    groups = _state_groups(body, resolve)
+    if not groups:
+        return body, ""
+    end = groups[-1][1]
+    m = re.match(r"\s*[;.]?", body[end:])
+    cut = end + (m.end() if m else 0)
+    return body[:cut].strip(), body[cut:].strip()
+
+
 def split_states(written: str, resolve) -> list[str]:
     """The states named in a closing parenthesis, as written: commas and semicolons first,
     then " and " where the whole does not name one state ("Trinidad and Tobago" does)."""
@@ -248,6 +299,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
         raise LoaderError(Path(name), "no 'Conclusions and/or recommendations' section with "
                                       "numbered paragraphs; expected a UPR Working Group report")
     blocks: list[tuple[int, str, str]] = []  # (line, number, text)
+    pending = ""  # text before its paragraph number (PDF extractors put "92." after a line)
     for i in range(start, len(lines)):
         ln = lines[i]
         if _END.search(ln) or re.match(r"^\s*Annex\s*$", ln):
@@ -255,10 +307,20 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
         m = _ITEM.match(ln) or _NUMBER.match(ln)
         if m:
             number = m.group(0).strip().rstrip(".")
-            blocks.append((i + 1, number, ln[m.end():].strip()))
+            if "." not in number and blocks:
+                # a PDF extractor may put "93." after the first line of its paragraph: the
+                # text after the last item's states belongs to the new paragraph
+                line, prev, body = blocks[-1]
+                kept, orphan = _split_orphan(body, resolve)
+                blocks[-1] = (line, prev, kept)
+                pending = (orphan + " " + pending).strip()
+            blocks.append((i + 1, number, (pending + " " + ln[m.end():]).strip()))
+            pending = ""
         elif blocks and ln.strip():
             line, number, body = blocks[-1]
             blocks[-1] = (line, number, (body + " " + ln.strip()).strip())
+        elif ln.strip():
+            pending += " " + ln.strip()
     else:
         report.problems.append("the report ends inside its recommendations (cut short?)")
     top: str | None = None
@@ -286,16 +348,12 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head
-        item = body.rstrip(" ;.,")
-        tail = _balanced_tail(item)
-        if tail is None:
-            report.problems.append(f"line {line}: {paragraph} names no recommending state")
-            states: list[str] = []
-        else:
-            item, inner = tail
-            states = split_states(inner, resolve)
-        report.items.append(Item(paragraph, item.rstrip(" ;,"), states,
-                                 report.groups[top][0], line, restored))
+        parts = _recommendations(body, resolve)
+        for n, (text, states) in enumerate(parts, 1):
+            if not states:
+                report.problems.append(f"line {line}: {paragraph} names no recommending state")
+            report.items.append(Item(paragraph, text, states, report.groups[top][0], line,
+                                     restored, n if len(parts) > 1 else 0))
     if not report.items:
         raise LoaderError(Path(name), "the recommendations section holds no numbered "
                                       "recommendation")
