@@ -3,7 +3,6 @@ then switched in atomically. A failed build leaves the previous store as it was.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -206,9 +205,8 @@ def _attribute(result: BuildResult) -> None:
     for r in result.validation.results:
         if r.severity != "Violation":
             continue
-        for place in r.source.split(", "):
-            source = re.sub(r":\d+$", "", re.sub(r" \(\+\d+\)$", "", place))
-            counts[loaders.get(source, source or "unknown")] += 1
+        for file in sorted({file for file, _ in r.places}) or ["unknown"]:
+            counts[loaders.get(file, file)] += 1
     result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
 
 

@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 import re
 from itertools import groupby
-from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
-if TYPE_CHECKING:
-    from hrkg.validate import Result, ValidationReport
+from hrkg.validate import SEVERITIES, Result, ValidationReport, shapes_graph
 
 __all__ = ["FORMATS", "render", "as_text", "as_turtle", "as_json", "as_junit", "as_github"]
 
 FORMATS = ("text", "turtle", "json", "junit", "github")
-_COUNTS = ("Violation", "Warning", "Info")
 
 
 def _head(report: ValidationReport) -> str:
@@ -29,7 +26,7 @@ def _head(report: ValidationReport) -> str:
 
 
 def _groups(report: ValidationReport):
-    ordered = sorted(report.results, key=lambda r: (_COUNTS.index(r.severity), r.source_shape,
+    ordered = sorted(report.results, key=lambda r: (SEVERITIES.index(r.severity), r.source_shape,
                                                     r.key))
     return groupby(ordered, key=lambda r: (r.severity, r.source_shape))
 
@@ -62,6 +59,7 @@ def as_turtle(report: ValidationReport) -> str:
     node = rdflib.BNode("report")
     g.add((node, RDF.type, SH.ValidationReport))
     g.add((node, SH.conforms, rdflib.Literal(report.conforms)))
+    namespaces = dict(shapes_graph().namespaces())
     for i, r in enumerate(report.results):
         res = rdflib.BNode(f"r{i}")
         g.add((node, SH.result, res))
@@ -69,7 +67,7 @@ def as_turtle(report: ValidationReport) -> str:
         g.add((res, SH.resultSeverity, SH[r.severity]))
         g.add((res, SH.focusNode, _term(r.focus_node)))
         g.add((res, SH.sourceConstraintComponent, SH[r.component.removeprefix("sh:")]))
-        g.add((res, SH.sourceShape, _shape_iri(r.source_shape)))
+        g.add((res, SH.sourceShape, _shape_iri(r.source_shape, namespaces)))
         if re.fullmatch(r"<[^<>]*>", r.path):
             g.add((res, SH.resultPath, rdflib.URIRef(r.path[1:-1])))
         if r.value:
@@ -81,21 +79,19 @@ def as_turtle(report: ValidationReport) -> str:
     return g.serialize(format="turtle")
 
 
-def _shape_iri(name: str) -> rdflib.term.Node:
-    from hrkg.validate import shapes_graph
+def _shape_iri(name: str, namespaces: dict[str, rdflib.URIRef]) -> rdflib.term.Node:
     if name.startswith(("_:", "<")):
         return _term(name)
     prefix, _, local = name.partition(":")
-    ns = dict(shapes_graph().namespaces()).get(prefix)
+    ns = namespaces.get(prefix)
     return rdflib.URIRef(str(ns) + local) if ns else rdflib.URIRef(name)
 
 
 def _source(r: Result) -> dict[str, object] | None:
-    if not r.source:
+    if not r.places:
         return None
-    first = r.source.split(", ")[0].split(" (+")[0]
-    m = re.fullmatch(r"(.*?):(\d+)", first)
-    return {"file": m.group(1), "line": int(m.group(2))} if m else {"file": first, "line": None}
+    file, line = r.places[0]
+    return {"file": file, "line": line}
 
 
 def as_json(report: ValidationReport) -> str:
@@ -105,7 +101,7 @@ def as_json(report: ValidationReport) -> str:
         "quads": report.triples,
         "seconds": round(report.seconds, 3),
         "files": report.files,
-        "counts": {s.lower(): report.count(s) for s in _COUNTS},
+        "counts": {s.lower(): report.count(s) for s in SEVERITIES},
         "results": [{
             "severity": r.severity, "shape": r.source_shape, "focusNode": r.focus_node,
             "path": r.path or None, "component": r.component, "value": r.value or None,

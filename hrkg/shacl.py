@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hrkg.errors import ShapeError
 
-__all__ = ["SUPPORTED", "Finding", "compile_shapes", "Validator", "nt", "path_text"]
+__all__ = ["SUPPORTED", "SEVERITY_NAMES", "Finding", "Validator", "nt", "path_text"]
 
 # parameters that carry no constraint
 _DESCRIPTIVE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order,
@@ -75,7 +75,7 @@ _NODE_KIND = {
     SH.IRIOrLiteral: "(isIRI(?_v) || isLiteral(?_v))",
 }
 _SELF = "BIND (?this AS ?_v)"   # the value node of a node shape is the focus node
-_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 def nt(term: rdflib.term.Node | None) -> str:
@@ -202,7 +202,7 @@ class Validator:
         p = g.value(node, SH.path)
         message = g.value(node, SH.message)
         return _Shape(node, path_text(g, p) if p is not None else None,
-                      _SEVERITY.get(g.value(node, SH.severity), "Violation"),
+                      SEVERITY_NAMES.get(g.value(node, SH.severity), "Violation"),
                       str(message) if message is not None else None,
                       g.value(node, SH.deactivated) == rdflib.Literal(True))
 
@@ -492,7 +492,3 @@ def _default_message(component: rdflib.URIRef, shape: _Shape) -> str:
         SH["in"]: f"value is not one of the allowed values{where}",
         SH.uniqueLang: f"more than one value with the same language{where}",
     }.get(component, f"{_COMPONENT[component]} not satisfied{where}")
-
-
-def compile_shapes(shapes: rdflib.Graph) -> Validator:
-    return Validator(shapes)

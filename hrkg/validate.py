@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
 from hrkg.resources import ontology_files, shape_files
-from hrkg.shacl import Validator, nt, path_text
+from hrkg.shacl import SEVERITY_NAMES, Validator, nt, path_text
 from hrkg.terms import HR, base
 
 __all__ = ["Result", "ValidationReport", "validate_files", "validate_store", "shapes_graph",
@@ -31,14 +31,17 @@ SEVERITIES = ("Violation", "Warning", "Info")
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS,
             ".trig": RdfFormat.TRIG, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
             ".jsonld": RdfFormat.JSON_LD}
-_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+def _place_label(place: tuple[str, int | None]) -> str:
+    return place[0] if place[1] is None else f"{place[0]}:{place[1]}"
 
 
 @dataclass(frozen=True, order=True)
 class Result:
     """One result. Terms are in N-Triples form (``<iri>``, ``"text"@en``); the component is
-    ``sh:…``; the path is a SPARQL property path. ``source`` (not compared) is where the
-    focus node's triples came from: ``file`` or ``file:line``."""
+    ``sh:…``; the path is a SPARQL property path. ``places`` (not compared) are where the
+    focus node's triples came from: (file, line or None), in the order of ``source``."""
     severity: str
     source_shape: str
     focus_node: str
@@ -46,7 +49,13 @@ class Result:
     component: str
     value: str
     message: str = field(compare=False)
-    source: str = field(default="", compare=False)
+    places: tuple[tuple[str, int | None], ...] = field(default=(), compare=False)
+
+    @property
+    def source(self) -> str:
+        """The places as people read them: ``file:line, file (+2)`` (the first three)."""
+        labels = [_place_label(p) for p in self.places]
+        return ", ".join(labels[:3]) + (f" (+{len(labels) - 3})" if len(labels) > 3 else "")
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str]:
@@ -175,7 +184,7 @@ def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
         path = report.value(r, SH.resultPath)
         component = report.value(r, SH.sourceConstraintComponent)
         results.append(Result(
-            severity=_SEVERITY.get(report.value(r, SH.resultSeverity), "Violation"),
+            severity=SEVERITY_NAMES.get(report.value(r, SH.resultSeverity), "Violation"),
             source_shape=_shape_name(shapes, shape),
             focus_node=nt(report.value(r, SH.focusNode)),
             path=path_text(report, path) if path is not None else "",
@@ -209,24 +218,18 @@ def _graph_label(graph: str) -> str:
 def _attribute(store: Store, results: list[Result]) -> list[Result]:
     """Name, for each result, the sources (and lines) of its focus node's triples."""
     iris = sorted({r.focus_node for r in results if r.focus_node.startswith("<")})
-    where: dict[str, set[str]] = {}
+    where: dict[str, set[tuple[str, int | None]]] = {}
     for i in range(0, len(iris), 400):
         rows = store.query(
             f"SELECT DISTINCT ?f ?g ?line WHERE {{ VALUES ?f {{ {' '.join(iris[i:i + 400])} }} "
             f"GRAPH ?g {{ ?f ?p ?o }} "
             f"OPTIONAL {{ GRAPH ?g {{ ?f <{HR.sourceLine.value}> ?line }} }} }}")
         for row in rows:
-            label = _graph_label(row["g"].value)
-            if row["line"] is not None:
-                label += f":{row['line'].value}"
-            where.setdefault(str(row["f"]), set()).add(label)
-    out = []
-    for r in results:
-        places = sorted(where.get(r.focus_node, ()))
-        shown = ", ".join(places[:3]) + (f" (+{len(places) - 3})" if len(places) > 3 else "")
-        out.append(Result(r.severity, r.source_shape, r.focus_node, r.path, r.component,
-                          r.value, r.message, shown))
-    return out
+            line = int(row["line"].value) if row["line"] is not None else None
+            where.setdefault(str(row["f"]), set()).add((_graph_label(row["g"].value), line))
+    return [Result(r.severity, r.source_shape, r.focus_node, r.path, r.component, r.value,
+                   r.message, tuple(sorted(where.get(r.focus_node, ()), key=_place_label)))
+            for r in results]
 
 
 def validate_store(store: Store, engine: str = "fast", restrict: str | None = None,
