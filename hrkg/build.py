@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from hrkg import __version__
 from hrkg.data import FileStatus, check, how_to_get, manifest
@@ -20,14 +20,13 @@ from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
 from hrkg.loaders.upr_info import read_rows
 from hrkg.reference import ReferenceFacts, reference_quads, resolver
 from hrkg.registry import loader_for, require_loader_for
-from hrkg.resources import ontology_files, resource_dir
+from hrkg.resources import resource_dir
 from hrkg.store import discard, new_store_dir, switch
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
-from hrkg.validate import ValidationReport, validate_store
+from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
 __all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
 
-ONTOLOGY_GRAPH = "ontology"
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
 
@@ -144,12 +143,6 @@ def _counted(quads: Iterable[Quad], report: LoadReport) -> Iterator[Quad]:
         yield q
 
 
-def _load_ontology(store: Store) -> None:
-    g = rid("graph", ONTOLOGY_GRAPH)
-    for f in ontology_files():
-        store.load(path=str(f), format=RdfFormat.TURTLE, to_graph=g)
-
-
 def _describe_run(store: Store, result: BuildResult, started: float) -> None:
     g = rid("graph", BUILD_GRAPH)
     run = rid("build", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started)))
@@ -210,6 +203,17 @@ def _attribute(result: BuildResult) -> None:
     result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
 
 
+def _copy_without(current: Store, path: Path, graphs: Iterable[NamedNode]) -> Store:
+    """A copy of ``current`` at ``path`` without ``graphs`` (which are about to be loaded
+    again): the backup is a RocksDB checkpoint, fast and complete."""
+    current.backup(str(path))
+    store = Store(str(path))
+    for graph in graphs:
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    return store
+
+
 def _recorded_sources(store: Store) -> dict[str, str]:
     """relpath → sha256 of every source file the store was built from."""
     rows = store.query(f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
@@ -223,9 +227,9 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
     touched) and the focus nodes are those that appear in the changed graphs."""
     from hrkg.store import current_store
 
-    current = current_store(root)
+    current = Store.read_only(str(current_store(root)))
     planned, _, _ = discover(data)
-    recorded = _recorded_sources(Store.read_only(str(current)))
+    recorded = _recorded_sources(current)
     changed = [p for p in planned if recorded.get(p.source.relpath) != p.source.sha256]
     removed = sorted(set(recorded) - {p.source.relpath for p in planned})
     if not changed:
@@ -236,12 +240,9 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
     scratch = new_store_dir(root)
     discard(scratch)
     try:
-        Store.read_only(str(current)).backup(str(scratch))
-        store = Store(str(scratch))
-        for rel in [p.source.relpath for p in changed] + removed:
-            graph = rid("graph", rel)
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
+        store = _copy_without(current, scratch,
+                              [rid("graph", rel) for rel in
+                               [p.source.relpath for p in changed] + removed])
         result = BuildResult(store=None)
         _fill(store, changed, result, lambda step: None)
         graphs = " ".join(f"<{p.source.graph.value}>" for p in changed)
@@ -274,7 +275,7 @@ def build(data: Path, root: Path, validate: bool = True,
         t = time.perf_counter()
         store = Store(str(path))
         progress("ontology")
-        _load_ontology(store)
+        load_ontology(store)
         progress("reference data")
         ref = LoadReport("reference")
         facts = _reference_facts(planned, ref)
@@ -317,12 +318,9 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
     path = new_store_dir(root)
     discard(path)
     try:
-        Store.read_only(str(current)).backup(str(path))
-        store = Store(str(path))
+        store = _copy_without(Store.read_only(str(current)), path,
+                              [p.source.graph for p in planned])
         t = time.perf_counter()
-        for p in planned:
-            if store.contains_named_graph(p.source.graph):
-                store.remove_graph(p.source.graph)
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
         _finish(store, path, result, validate, progress)

@@ -21,12 +21,14 @@ from rdflib.namespace import RDF, SH
 from hrkg.errors import ShapeError
 from hrkg.resources import ontology_files, shape_files
 from hrkg.shacl import SEVERITY_NAMES, Validator, nt, path_text
-from hrkg.terms import HR, base
+from hrkg.terms import HR, base, rid
 
 __all__ = ["Result", "ValidationReport", "validate_files", "validate_store", "shapes_graph",
+           "load_ontology", "files_store", "ONTOLOGY_GRAPH",
            "parse_file", "ENGINES", "SEVERITIES"]
 
 ENGINES = ("fast", "pyshacl")
+ONTOLOGY_GRAPH = "ontology"
 SEVERITIES = ("Violation", "Warning", "Info")
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS,
             ".trig": RdfFormat.TRIG, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
@@ -151,12 +153,17 @@ def parse_file(path: Path) -> list:
             else Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
 
+def load_ontology(store: Store) -> None:
+    """The ontology into its own graph: validation needs its class hierarchy."""
+    graph = rid("graph", ONTOLOGY_GRAPH)
+    for f in ontology_files():
+        store.load(path=str(f), format=RdfFormat.TURTLE, to_graph=graph)
+
+
 def files_store(paths: list[Path]) -> Store:
     """An in-memory store with the ontology and the files, each file in its own graph."""
     store = Store()
-    for f in ontology_files():
-        store.load(path=str(f), format=RdfFormat.TURTLE,
-                   to_graph=NamedNode(base() + "graph/ontology"))
+    load_ontology(store)
     for p in paths:
         store.extend(parse_file(p))
     return store
