@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,15 +25,10 @@ from pathlib import Path
 import aiohttp
 
 from hrkg.resources import resource_dir
-from hrkg.serve import server_command
+from hrkg.serve import free_port, server_command
 
 QUERIES = {"light": "state-treaty-actions.rq", "heavy": "parties-per-instrument.rq"}
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait(url: str, proc: subprocess.Popen) -> None:

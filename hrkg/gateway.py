@@ -21,7 +21,8 @@ from urllib.parse import parse_qs
 
 from hrkg.guard import update_keyword, uses_service
 
-__all__ = ["Gateway"]
+__all__ = ["Gateway", "Upstream", "TooLarge", "request_head", "timeout_message",
+           "too_large_message", "ENGINE_ERRORS"]
 
 _REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
             404: "Not Found", 405: "Method Not Allowed", 411: "Length Required",
@@ -34,7 +35,7 @@ _SERVICE_REFUSED = (b"SERVICE is refused here: this endpoint does not query othe
                     b"(federation is switched off). Remove the SERVICE clause.\n")
 
 
-class _Upstream:
+class Upstream:
     """Kept-alive HTTP/1.1 connections to one server."""
 
     def __init__(self, host: str, port: int) -> None:
@@ -86,18 +87,18 @@ class _Upstream:
                         break
                     size += n
                     if size > limit:
-                        raise _TooLarge
+                        raise TooLarge
                     parts.append((await reader.readexactly(n + 2))[:-2])
                 payload = b"".join(parts)
             elif length is not None:
                 if length > limit:
-                    raise _TooLarge
+                    raise TooLarge
                 payload = await reader.readexactly(length)
             else:
                 payload = await reader.read(limit + 1)
                 close = True
                 if len(payload) > limit:
-                    raise _TooLarge
+                    raise TooLarge
         except BaseException:
             writer.close()
             raise
@@ -113,27 +114,40 @@ class _Upstream:
         self.idle.clear()
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Exception):
+    """The answer is larger than the cap."""
+
+
+# what a client reads when the engine cannot give its answer (the pages use them too)
+def timeout_message(timeout: float) -> str:
+    return f"the query was stopped at the timeout of {timeout:g} s; narrow it or add LIMIT\n"
+
+
+def too_large_message(cap: int) -> str:
+    return (f"the result is larger than this server's cap of {cap // 1_000_000} MB; add LIMIT "
+            "or narrow the query\n")
+
+
+ENGINE_ERRORS = (OSError, ValueError, asyncio.IncompleteReadError)
+
+
+def request_head(method: str, target: str, accept: str, content_type: str | None = None,
+                 length: int | None = None) -> bytes:
+    """The head of a request to the engine."""
+    lines = [f"{method} {target} HTTP/1.1", "Host: engine", f"Accept: {accept}"]
+    if length is not None:
+        lines += [f"Content-Type: {content_type or ''}", f"Content-Length: {length}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 class Gateway:
-    def __init__(self, engines, app_port: int, timeout: float, max_bytes: int,
-                 cors: str | None, log=sys.stderr) -> None:
+    def __init__(self, engines, app_port: int, max_bytes: int, cors: str | None,
+                 log=sys.stderr) -> None:
         self.engines = engines  # hrkg.serve.Engines
-        self.app = _Upstream("127.0.0.1", app_port)
-        self.timeout = timeout
+        self.app = Upstream("127.0.0.1", app_port)
         self.max_bytes = max_bytes
         self.cors = cors.encode() if cors else None
         self.log = log
-
-    @staticmethod
-    def _pool(engine) -> _Upstream:
-        """The engine's own pool of connections: it goes when the engine goes."""
-        pool = getattr(engine, "pool", None)
-        if pool is None:
-            pool = engine.pool = _Upstream("127.0.0.1", int(engine.url.rsplit(":", 1)[1]))
-        return pool
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
@@ -220,33 +234,19 @@ class Gateway:
                 return await self._send(writer, 403, f"{keyword} (an update) is refused: this "
                                         "endpoint is read-only\n".encode(), remote, what,
                                         start, keep)
-        engine = self.engines.current
-        upstream_head = [f"{method} {target} HTTP/1.1", "Host: engine",
-                         f"Accept: {headers.get('accept', '*/*')}"]
-        if method == "POST":
-            upstream_head += [f"Content-Type: {headers.get('content-type', '')}",
-                              f"Content-Length: {len(body)}"]
-        raw = ("\r\n".join(upstream_head) + "\r\n\r\n").encode("latin-1")
-        engine.inflight += 1
+        raw = request_head(method, target, headers.get("accept", "*/*"),
+                           headers.get("content-type"), len(body) if method == "POST" else None)
         try:
-            async with asyncio.timeout(self.timeout):
-                status, out_headers, payload = await self._pool(engine).exchange(
-                    raw, body, self.max_bytes)
+            status, out_headers, payload = await self.engines.ask(raw, body, self.max_bytes)
         except TimeoutError:
-            asyncio.get_running_loop().create_task(self.engines.overran(engine))
-            return await self._send(
-                writer, 504, f"the query was stopped at the timeout of {self.timeout:g} s; "
-                "narrow it or add LIMIT\n".encode(), remote, what, start, keep)
-        except _TooLarge:
-            return await self._send(
-                writer, 422, f"the result is larger than this server's cap of "
-                f"{self.max_bytes // 1_000_000} MB; add LIMIT or narrow the query\n".encode(),
-                remote, what, start, keep)
-        except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+            return await self._send(writer, 504, timeout_message(self.engines.timeout).encode(),
+                                    remote, what, start, keep)
+        except TooLarge:
+            return await self._send(writer, 422, too_large_message(self.max_bytes).encode(),
+                                    remote, what, start, keep)
+        except ENGINE_ERRORS as exc:
             return await self._send(writer, 502, f"the SPARQL engine did not answer: "
                                     f"{exc}\n".encode(), remote, what, start, keep)
-        finally:
-            engine.inflight -= 1
         ctype_out = next((v for k, v in out_headers if k.lower() == b"content-type"),
                          b"text/plain")
         await self._send(writer, status, payload, remote, what, start, keep, ctype_out)
@@ -255,7 +255,7 @@ class Gateway:
                       start: float, keep: bool, head_only: bool = False) -> None:
         try:
             status, headers, payload = await self.app.exchange(head, body, 1 << 30, head_only)
-        except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+        except ENGINE_ERRORS as exc:
             return await self._send(writer, 502, f"internal error: {exc}\n".encode(), remote,
                                     what, start, keep)
         await self._send(writer, status, payload, remote, what, start, keep, extra=headers)

@@ -16,8 +16,8 @@ from pathlib import Path
 from hrkg.errors import HrkgError, StoreError
 from hrkg.store import current_store
 
-__all__ = ["oxigraph_binary", "server_command", "check_port", "start_engine", "stop_engine",
-           "Engines", "serve"]
+__all__ = ["oxigraph_binary", "server_command", "check_port", "free_port", "start_engine",
+           "stop_engine", "Engines", "serve"]
 
 
 def oxigraph_binary() -> str:
@@ -54,7 +54,8 @@ def server_command(root: Path, host: str, port: int, timeout: float | None) -> l
     return cmd
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -71,7 +72,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 def start_engine(root: Path, timeout: float | None) -> tuple[subprocess.Popen, str]:
     """Start the Oxigraph server on a loopback port of its own; wait until it answers."""
-    port = _free_port()
+    port = free_port()
     cmd = server_command(root, "127.0.0.1", port, timeout)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
@@ -101,8 +102,13 @@ def stop_engine(proc: subprocess.Popen, grace: float = 10) -> None:
 
 
 class Engine:
+    """A running Oxigraph engine, its kept-alive connections and its queries in flight."""
+
     def __init__(self, proc: subprocess.Popen, url: str) -> None:
+        from hrkg.gateway import Upstream
+
         self.proc, self.url, self.inflight = proc, url, 0
+        self.pool = Upstream("127.0.0.1", int(url.rsplit(":", 1)[1]))
 
 
 class Engines:
@@ -113,6 +119,20 @@ class Engines:
         self.current = Engine(*start_engine(root, None))
         self._retiring: set[Engine] = set()
         self._lock = asyncio.Lock()
+
+    async def ask(self, head: bytes, body: bytes, limit: int):
+        """One request to the current engine within the timeout: (status, headers, body).
+        A request that overruns raises TimeoutError and retires its engine."""
+        engine = self.current
+        engine.inflight += 1
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await engine.pool.exchange(head, body, limit)
+        except TimeoutError:
+            asyncio.get_running_loop().create_task(self.overran(engine))
+            raise
+        finally:
+            engine.inflight -= 1
 
     async def overran(self, engine: Engine) -> None:
         """Replace ``engine`` (once) and stop it when its other queries are answered."""
@@ -156,12 +176,12 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float 
     engines = Engines(root, timeout)
     try:
         _fast_loop()
-        asyncio.run(_run(engines, host, port, timeout, cors, max_result_mb * 1_000_000))
+        asyncio.run(_run(engines, host, port, cors, max_result_mb * 1_000_000))
     finally:
         engines.stop()
 
 
-async def _run(engines: Engines, host: str, port: int, timeout: float, cors: str | None,
+async def _run(engines: Engines, host: str, port: int, cors: str | None,
                max_bytes: int) -> None:
     from aiohttp import web
 
@@ -169,12 +189,12 @@ async def _run(engines: Engines, host: str, port: int, timeout: float, cors: str
     from hrkg.server import Front, make_app
 
     shown = f"[{host}]" if ":" in host else host
-    front = Front(engines, timeout, max_bytes, cors, f"http://{shown}:{port}", log=None)
+    front = Front(engines, max_bytes, cors, f"http://{shown}:{port}")
     runner = web.AppRunner(make_app(front), access_log=None, handle_signals=False)
     await runner.setup()
-    app_port = _free_port()
+    app_port = free_port()
     await web.TCPSite(runner, "127.0.0.1", app_port).start()
-    gateway = Gateway(engines, app_port, timeout, max_bytes, cors)
+    gateway = Gateway(engines, app_port, max_bytes, cors)
     server = await asyncio.start_server(gateway.handle, host, port, reuse_address=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

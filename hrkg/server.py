@@ -13,24 +13,18 @@ overruns, the engine is retired for a fresh one (:class:`hrkg.serve.Engines`).
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import sys
-import time
 from urllib.parse import quote
 
-import aiohttp
 from aiohttp import web
-from yarl import URL
 
+from hrkg.gateway import ENGINE_ERRORS, TooLarge, request_head, timeout_message, too_large_message
 from hrkg.resources import query_files, resource_dir
 from hrkg.terms import HR, base
 
-__all__ = ["make_app", "RDF_TYPES", "negotiate"]
+__all__ = ["make_app", "negotiate"]
 
-RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-             "application/n-triples": "nt", "text/html": "html"}
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
            "http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title")
 _INCOMING_SHOWN = 200
@@ -61,44 +55,25 @@ def negotiate(accept: str, offers: list[str]) -> str | None:
 
 
 class Front:
-    def __init__(self, engines, timeout: float, max_bytes: int, cors: str | None,
-                 public: str, log=sys.stderr) -> None:
-        self.engines = engines  # hrkg.serve.Engines: .current (with .url), .overran(engine)
-        self.timeout = timeout
+    def __init__(self, engines, max_bytes: int, cors: str | None, public: str) -> None:
+        self.engines = engines  # hrkg.serve.Engines: .ask(), .timeout
         self.max_bytes = max_bytes
         self.cors = cors
         self.public = public.rstrip("/")
-        self.log = log
-        self.session: aiohttp.ClientSession | None = None
         self._void: bytes | None = None
 
-    # -- plumbing ------------------------------------------------------------------------
-    async def start(self, app: web.Application) -> None:
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=60),
-            auto_decompress=False)
-
-    async def stop(self, app: web.Application) -> None:
-        if self.session:
-            await self.session.close()
-
+    # -- plumbing (the gateway logs every request) ----------------------------------------
     @web.middleware
     async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
-        start = time.perf_counter()
         try:
             response = await handler(request)
         except web.HTTPException as exc:
             response = exc
-        except aiohttp.ClientError as exc:
+        except ENGINE_ERRORS as exc:
             response = _error(502, f"the SPARQL engine did not answer: {exc or type(exc).__name__}")
         if self.cors:
             response.headers["Access-Control-Allow-Origin"] = self.cors
             response.headers["Vary"] = "Origin"
-        if self.log is not None:  # behind the gateway, the gateway logs
-            ms = (time.perf_counter() - start) * 1000
-            size = response.content_length if response.content_length is not None else "-"
-            self.log.write(f'{request.remote} "{request.method} {request.path_qs[:300]}" '
-                           f"{response.status} {size} {ms:.1f}ms\n")
         return response
 
     async def preflight(self, request: web.Request) -> web.Response:
@@ -109,34 +84,21 @@ class Front:
             "Access-Control-Allow-Headers": "Accept, Content-Type",
             "Access-Control-Max-Age": "600"})
 
-    async def _backend(self, method: str, path: str, *, query_string: str = "", data=None,
-                       headers=None) -> tuple[int, str, bytes]:
-        """Ask the engine; the whole answer, within the size cap and the timeout."""
-        assert self.session is not None
-        engine = self.engines.current
-        url = URL(engine.url + path + ("?" + query_string if query_string else ""),
-                  encoded=True)
-        engine.inflight += 1
+    async def _backend(self, method: str, path: str, *, query_string: str = "",
+                       data: bytes = b"", headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """Ask the engine: (status, content type, body), within the size cap and the
+        timeout."""
+        target = path + ("?" + query_string if query_string else "")
+        head = request_head(method, target, headers.get("Accept", "*/*"),
+                            headers.get("Content-Type"), len(data) if method == "POST" else None)
         try:
-            async with asyncio.timeout(self.timeout):
-                async with self.session.request(method, url, data=data,
-                                                headers=headers) as resp:
-                    if resp.content_length is not None and resp.content_length > self.max_bytes:
-                        raise _too_large(self.max_bytes)
-                    chunks, size = [], 0
-                    async for chunk in resp.content.iter_chunked(1 << 16):
-                        size += len(chunk)
-                        if size > self.max_bytes:
-                            raise _too_large(self.max_bytes)
-                        chunks.append(chunk)
-                    return resp.status, resp.headers.get("Content-Type", ""), b"".join(chunks)
+            status, out, payload = await self.engines.ask(head, data, self.max_bytes)
         except TimeoutError:
-            asyncio.get_running_loop().create_task(self.engines.overran(engine))
-            raise web.HTTPGatewayTimeout(
-                text=f"the query was stopped at the timeout of {self.timeout:g} s; narrow it "
-                     "or add LIMIT\n") from None
-        finally:
-            engine.inflight -= 1
+            raise web.HTTPGatewayTimeout(text=timeout_message(self.engines.timeout)) from None
+        except TooLarge:
+            raise web.HTTPUnprocessableEntity(text=too_large_message(self.max_bytes)) from None
+        ctype = next((v for k, v in out if k.lower() == b"content-type"), b"")
+        return status, ctype.decode("latin-1"), payload
 
     # -- refusals and the Graph Store ----------------------------------------------------
     async def update(self, request: web.Request) -> web.Response:
@@ -311,12 +273,6 @@ def _update_refused(what: str) -> web.HTTPForbidden:
     return web.HTTPForbidden(text=f"{what} is refused: this endpoint is read-only\n")
 
 
-def _too_large(cap: int) -> web.HTTPException:
-    return web.HTTPUnprocessableEntity(
-        text=f"the result is larger than this server's cap of {cap // 1_000_000} MB; "
-             "add LIMIT or narrow the query\n")
-
-
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} — hrkg</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -335,8 +291,6 @@ vertical-align:top}}code,.dt,.lang{{color:#666}}q{{quotes:none}}</style></head>
 
 def make_app(front: Front) -> web.Application:
     app = web.Application(middlewares=[front.middleware], client_max_size=4 * 1024 * 1024)
-    app.on_startup.append(front.start)
-    app.on_cleanup.append(front.stop)
     r = app.router
     r.add_get("/", front.ui)
     r.add_get("/examples.json", front.examples)

@@ -23,16 +23,12 @@ import rdflib
 
 from hrkg.query import run_query
 from hrkg.resources import query_files
+from hrkg.serve import free_port
 from tests.conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
 HR = "https://w3id.org/hrkg/ontology#"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
