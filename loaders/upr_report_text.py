@@ -78,10 +78,10 @@ class Report:
         """Gaps in the numbering of each group (92.1, 92.2, 92.4 → 92.3 missing)."""
         missing = []
         for top in self.groups:
-            subs = sorted(int(i.paragraph.split(".")[1]) for i in self.items
-                          if i.paragraph.split(".")[0] == top)
+            subs = {int(i.paragraph.split(".")[1]) for i in self.items
+                    if i.paragraph.split(".")[0] == top}
             if subs:
-                missing += [f"{top}.{n}" for n in range(1, subs[-1] + 1) if n not in set(subs)]
+                missing += [f"{top}.{n}" for n in range(1, max(subs) + 1) if n not in subs]
         return missing
 
 
@@ -132,7 +132,7 @@ def _ordinal(word: str) -> int | None:
     return ORDINALS.get(word.lower().replace("\u2010", "-").replace("\u2011", "-"))
 
 
-def _header(report: Report, text: str, name: str) -> None:
+def _header(report: Report, text: str) -> None:
     flat = re.sub(r"\s+", " ", text)
     m = re.search(r"\bA/HRC/(\d+)/(\d+)\b(?!/|\.\d)", flat)
     if m and "WG" not in m.group(0):
@@ -292,7 +292,7 @@ def _section_start(lines: list[str]) -> int | None:
 
 def parse(text: str, name: str, resolve=lambda s: None) -> Report:
     report = Report(path=name)
-    _header(report, text[:20000], name)
+    _header(report, text[:20000])
     lines = _clean(text)
     start = _section_start(lines)
     if start is None:
