@@ -4,29 +4,23 @@ measured in the same run. Prints a table."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bundled import build_bundled
 from pyoxigraph import RdfFormat, Store
 
-from hrkg.build import build
-from hrkg.data import data_dir
 from hrkg.store import current_store
 
 
 def main() -> None:
-    data = data_dir(os.environ.get("HRKG_DATA"))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "store"
         t = time.perf_counter()
-        result = build(data, root, validate=True)
+        result = build_bundled(root, validate=True)
         total = time.perf_counter() - t
-        if not result.ok:
-            sys.exit(f"build failed: {result.failed}")
         nq = Path(tmp) / "all.nq"
         Store.read_only(str(current_store(root))).dump(str(nq), format=RdfFormat.N_QUADS)
         floor_dir = Path(tmp) / "floor"

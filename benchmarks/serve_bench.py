@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import statistics
 import subprocess
@@ -120,11 +119,9 @@ def main() -> None:
         if args.store:
             root = Path(args.store)
         else:
-            from hrkg.build import build
-            from hrkg.data import data_dir
+            from bundled import build_bundled
             root = Path(tmp) / "store"
-            if not build(data_dir(os.environ.get("HRKG_DATA")), root, validate=False).ok:
-                sys.exit("build failed")
+            build_bundled(root, validate=False)
         ours_port, bare_port = free_port(), free_port()
         ours = subprocess.Popen([sys.executable, "-m", "hrkg", "serve", "--store", str(root),
                                  "--port", str(ours_port)], stderr=subprocess.DEVNULL)

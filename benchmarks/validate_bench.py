@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -65,13 +64,11 @@ def measure(engine: str, target: str) -> dict[str, float | int]:
 
 
 def bundled_store(tmp: Path) -> Path:
-    from hrkg.build import build
-    from hrkg.data import data_dir
+    from bundled import build_bundled
+
     from hrkg.store import current_store
 
-    result = build(data_dir(os.environ.get("HRKG_DATA")), tmp / "store", validate=False)
-    if not result.ok:
-        sys.exit(f"build failed: {result.failed}")
+    build_bundled(tmp / "store", validate=False)
     return current_store(tmp / "store")
 
 
