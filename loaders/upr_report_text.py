@@ -19,7 +19,7 @@ from pathlib import Path
 
 from hrkg.errors import LoaderError
 
-__all__ = ["Report", "Item", "decode", "parse", "read", "split_states", "ORDINALS"]
+__all__ = ["Report", "Item", "decode", "parse", "pdf_text", "read", "split_states", "ORDINALS"]
 
 _UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
           "ninth"]
@@ -44,11 +44,30 @@ _MONTHS = {m: i for i, m in enumerate(
      "october", "november", "december"], 1)}
 
 _FURNITURE = re.compile(
-    r"^\s*(A/HRC/\d+/\d+(/Add\.\d+)?|GE\.\d\d-\d+.*|\*\d{6,}\*|Page \d+|\d{1,3}|"
+    r"^\s*(A/HRC/\d+/\d+(/Add\.\d+)?\*?|GE\.\d\d-\d+.*|\*\d{6,}\*|Page\s?\d+|\d{1,3}|"
     r"United Nations\s+A/HRC/\S+)\s*$")
+# a page header or footer the PDF layout puts on one line: "22  GE.09-16273  A/HRC/11/22"
+_FURNITURE_TOKEN = re.compile(r"A/HRC/\d+/\d+(/Add\.\d+)?\*?|GE\.\d\d-\d+(\(E\))?|\(E\)|"
+                              r"\*\d{6,}\*|\d{6}|Page\s?\d+|\d{1,3}")
+# a footnote at the foot of a PDF page: "2   The original recommendation …", "**  The …"
+_FOOTNOTE = re.compile(r"^\s*(\d{1,2}|\*{1,3})\s{2,}\S")
+# a footnote's reference after a recommendation's states: "(Slovakia);1"
+_NOTE_REF = re.compile(r"(?<=[);])\d{1,2}\s*$")
+
+
+def _furniture(line: str) -> bool:
+    if _FURNITURE.match(line):
+        return True
+    tokens = line.split()
+    return len(tokens) > 1 and all(_FURNITURE_TOKEN.fullmatch(t) for t in tokens) and any(
+        not t.isdigit() for t in tokens)
+_SPLIT_COMPOUND = re.compile(r"\b([a-z]{2,}|[A-Z][a-z]+)- (?!(?:and|or|to)\b)([a-z]|(?<=[A-Z][a-z]- )[A-Z])")
+# a compound's hyphen that one extraction turned into a full stop: "non.discrimination"
+_DOT_HYPHEN = re.compile(r"(?<![\w./@])([a-z]{2,})\.(?!(?:org|com|int|net|gov|edu|aspx|html?|pdf)\b)"
+                         r"([a-z]{3,})(?![\w./@])")
 _ITEM = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?:\s+|$)")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\.(?:\s+|$)")
-_END = re.compile(r"All conclusions and/or recommendations contained in the present report", re.I)
+_END = re.compile(r"All conclusions and/or recommendations (\w+ ){1,2}in the present report", re.I)
 
 
 @dataclass
@@ -103,29 +122,76 @@ def decode(path: Path, data: bytes) -> str:
     return "\n".join(out)
 
 
+def pdf_text(path: Path) -> str:
+    """The text of a report's PDF, page by page in reading order (pypdf's layout mode keeps
+    the words whole and the paragraph numbers before their paragraphs), without the footnotes
+    at the foot of each page."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if not head.strip():
+        raise LoaderError(path, "the file is empty; expected a PDF of a UPR report")
+    if b"%PDF-" not in head:
+        raise LoaderError(path, "not a PDF (no %PDF- header); expected the PDF of a UPR report")
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise LoaderError(path, "the PDF is encrypted; expected an open PDF")
+        pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise LoaderError(path, f"the PDF cannot be read ({exc}); is it cut short?") from exc
+    if not "".join(pages).strip():
+        raise LoaderError(path, "the PDF holds no text (a scanned image?); expected a text PDF")
+    return "\n".join(_without_footnotes(page) for page in pages)
+
+
+def _without_footnotes(page: str) -> str:
+    """A page without the footnotes at its foot: from the last line that opens a footnote
+    ("2   The original …") after a blank line, when no numbered paragraph follows it."""
+    lines = page.split("\n")
+    for i in range(len(lines) - 1, 0, -1):
+        if _FOOTNOTE.match(lines[i]) and not lines[i - 1].strip():
+            if not any(re.match(r"\s*\d{1,3}\.(\d{1,3}\.?)?\s", ln) for ln in lines[i + 1:]):
+                return "\n".join(lines[:i])
+            break
+    return page
+
+
 def _clean(text: str) -> list[str]:
     """Lines without page furniture, hyphenation across lines undone. Removed lines become
     empty so that line numbers stay those of the file."""
     text = text.replace("\t", " ").replace("\xa0", " ").replace("\f", "\n")
-    lines = [("" if _FURNITURE.match(ln) else ln.rstrip()) for ln in text.split("\n")]
+    lines = [("" if _furniture(ln) else _NOTE_REF.sub("", ln.rstrip()))
+             for ln in text.split("\n")]
     for i, ln in enumerate(lines):  # a footnote: a line of asterisks, then its text
-        if re.fullmatch(r"\s*\*{1,3}\s*", ln):
+        if re.match(r"\s*\*{1,3}\s{2,}\S", ln):  # or both on one line
+            lines[i] = ""
+        elif re.fullmatch(r"\s*\*{1,3}\s*", ln):
             lines[i] = ""
             j = i + 1
             while j < len(lines) and not lines[j].strip():
                 j += 1
             if j < len(lines) and not re.match(r"\s*\d", lines[j]):
                 lines[j] = ""
+    # A hyphen at the end of a line is a compound's ("non-|discrimination", "ill-|treatment"):
+    # UN documents do not hyphenate words across lines. The word is joined, hyphen kept; so is
+    # "ill- treatment" where an extractor turned the line break into a space ("short- and
+    # medium-term" keeps its space).
     for i in range(len(lines) - 1):
-        if re.search(r"[a-z]-$", lines[i]):
+        if re.search(r"[A-Za-z]-$", lines[i]):
             j = i + 1
             while j < len(lines) and not lines[j].strip() and j - i < 4:
                 j += 1
-            if j < len(lines) and re.match(r"\s*[a-z]", lines[j]):
+            title = re.search(r"\b[A-Z][a-z]+-$", lines[i])  # "Inter-|Ministerial"
+            if j < len(lines) and re.match(r"\s*[a-z]" if not title else r"\s*[A-Za-z]",
+                                           lines[j]) and not re.match(r"\s*(and|or|to)\b",
+                                                                      lines[j]):
                 word = re.match(r"\s*(\S+)\s?", lines[j])
-                lines[i] = lines[i][:-1] + word.group(1)
+                lines[i] = lines[i] + word.group(1)
                 lines[j] = lines[j][word.end():]
-    return lines
+    return [_DOT_HYPHEN.sub(r"\1-\2", _SPLIT_COMPOUND.sub(r"\1-\2", ln)) for ln in lines]
 
 
 def _ordinal(word: str) -> int | None:
@@ -159,7 +225,7 @@ def _header(report: Report, text: str) -> None:
         pieces = [p.strip(" .;") for p in re.split(r"\*|Previously issued|A/HRC/|minor revisions",
                                                     written)]
         written = next((p for p in pieces if p), "")
-        report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*")
+        report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*\u2217")
     else:
         report.problems.append("no state under review after the report's title")
     m = re.search(r"review of (?:the )?.{2,80}? was held at the \d+\w* meeting,? on "
@@ -221,13 +287,19 @@ def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
     return out
 
 
-def _recommendations(body: str, resolve) -> list[tuple[str, list[str]]]:
+def _recommendations(body: str, resolve, after: int = 0) -> list[tuple[str, list[str]]]:
     """The recommendations of one paragraph: usually one, "… (Chile);"; some paragraphs hold
     several, "Ratify ICESCR (Ghana); Become a party to the ICESCR (Australia);"."""
     body = body.strip()
     out, start = [], 0
     for begin, end, states in _state_groups(body, resolve):
         rest = body[end:]
+        note = re.match(r"\s*[;.]?\s*(\d{1,2})\s+[A-Z“\"]", rest)
+        if note and int(note.group(1)) != after:
+            # a footnote from the foot of the page: "(Morocco); 1 The recommendation …" (the
+            # number of the next paragraph, its prefix lost, is not one)
+            body = body[:end]
+            rest = ""
         if re.match(r"\s*[;.,]?\s*$", rest) or re.match(r"\s*[;.]\s+(and\s+)?[A-Z]", rest):
             text = body[start:begin].strip(" ;.,")
             if text:
@@ -348,7 +420,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head
-        parts = _recommendations(body, resolve)
+        parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1)
         for n, (text, states) in enumerate(parts, 1):
             if not states:
                 report.problems.append(f"line {line}: {paragraph} names no recommending state")
@@ -361,4 +433,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
 
 
 def read(path: Path, resolve=lambda s: None) -> Report:
+    """A report from its extracted text (.txt) or its PDF (.pdf)."""
+    if path.suffix.lower() == ".pdf":
+        return parse(pdf_text(path), str(path), resolve)
     return parse(decode(path, path.read_bytes()), str(path), resolve)
