@@ -87,7 +87,8 @@ class Report:
     symbol: str | None = None
     hrc_session: int | None = None
     session: int | None = None           # the Working Group session (the UPR session)
-    state_written: str | None = None
+    state_written: str | None = None     # the state under the report's title
+    state_reviewed: str | None = None    # "The review of <state> was held at …"
     review_date: date | None = None
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # "92" → (group, intro)
     items: list[Item] = field(default_factory=list)
@@ -222,16 +223,18 @@ def _header(report: Report, text: str) -> None:
     if m:
         written = re.sub(r"The annex to the present report is circulated as received\.?", " ",
                          m.group(1))
-        pieces = [p.strip(" .;") for p in re.split(r"\*|Previously issued|A/HRC/|minor revisions",
-                                                    written)]
+        pieces = [p.strip(" .;") for p in re.split(
+            r"\*|Previously issued|A/HRC/|minor revisions|Late submission", written)]
         written = next((p for p in pieces if p), "")
         report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*\u2217")
     else:
         report.problems.append("no state under review after the report's title")
-    m = re.search(r"review of (?:the )?.{2,80}? was held at the \d+\w* meeting,? on "
+    m = re.search(r"review of (.{2,80}?) was held at the \d+\w* meeting,? on "
                   r"(\d{1,2}) (\w+) (\d{4})", flat)
-    if m and m.group(2).lower() in _MONTHS:
-        report.review_date = date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    if m:
+        report.state_reviewed = m.group(1).strip()
+    if m and m.group(3).lower() in _MONTHS:
+        report.review_date = date(int(m.group(4)), _MONTHS[m.group(3).lower()], int(m.group(2)))
     else:
         report.problems.append("no date of the review in the text")
 
@@ -300,7 +303,7 @@ def _recommendations(body: str, resolve, after: int = 0) -> list[tuple[str, list
             # number of the next paragraph, its prefix lost, is not one)
             body = body[:end]
             rest = ""
-        if re.match(r"\s*[;.,]?\s*$", rest) or re.match(r"\s*[;.]\s+(and\s+)?[A-Z]", rest):
+        if re.match(r"\s*[;.,]?\s*$", rest) or re.match(r"\s*[;.]\s+(and\s+)?[A-Za-z]", rest):
             text = body[start:begin].strip(" ;.,")
             if text:
                 out.append((text, states))

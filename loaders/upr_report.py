@@ -1,0 +1,232 @@
+"""``upr-report``: Reports of the UPR Working Group (A/HRC/…), as extracted text or PDF.
+
+For each report: the review (state under review, session, date of the review, the report's
+symbol) and every recommendation with its paragraph number, the words of the report, the
+recommending states as written and resolved, and the group the report puts it in (enjoys
+support / will be examined / did not enjoy support / made, whatever the report's wording).
+
+Reconciliation: a recommendation the UPR Info export also holds (same review, a shared
+recommending state, the same text after normalising; :mod:`hrkg.reconcile`) is the same
+``hr:Recommendation`` node — the UPR Info IRI — with the report's facts in the report's
+graph (``hr:reportText``, ``hr:paragraph``, ``hr:reportGroup``, ...). A recommendation
+only the report holds gets an IRI of its own from its paragraph
+(``…/recommendation/upr/9/USA/para-92.12-2``) and the report's words as ``hr:text`` too.
+
+Where the text and the PDF of the same report are both pinned, the text is loaded and the
+PDF is not (they give the same recommendations, tested on the United States 2011 report;
+the PDF costs ~1 s a report to read). A report that cannot be read is an error of its file;
+the other reports load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from hrkg.loaders.base import Loader, LoadReport, Source
+from hrkg.loaders.upr_info import UprInfoCsvLoader
+from hrkg.loaders.upr_report_text import Item, Report, read
+from pyoxigraph import NamedNode, Quad
+
+from hrkg.errors import LoaderError
+from hrkg.mentions import instruments_mentioned
+from hrkg.reconcile import Candidate, Match, match
+from hrkg.reference import instrument_iri, resolver, state_iri
+from hrkg.resources import resource_dir
+from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
+from hrkg.upr import cycle_of, review_iri
+
+__all__ = ["UprReportLoader", "Reconciled", "reconcile", "upr_info_index", "report_symbols",
+           "GROUPS"]
+
+# The report's grouping → concept of the scheme hr:ReportGroups (ontology/schemes.ttl)
+GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
+          "noted": HR.GroupNoted, "made": HR.GroupMade}
+
+
+@cache
+def report_symbols() -> dict[str, tuple[str, str]]:
+    """File stem → (symbol, where it was read) for the reports whose text lacks it
+    (data/reference/upr-report-symbols.tsv)."""
+    path = resource_dir("data") / "reference" / "upr-report-symbols.tsv"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("file\t") or not line.strip():
+            continue
+        stem, symbol, where = line.split("\t")
+        out[stem] = (symbol, where)
+    return out
+
+
+def _data_root(source: Source) -> Path:
+    return source.path.parents[len(Path(source.relpath).parts) - 1]
+
+
+def _fingerprint(root: Path) -> tuple:
+    files = sorted((root / "upr-info").glob("*.csv"))
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate]]:
+    """The UPR Info recommendations under ``root`` by review: (session, ISO3) → candidates
+    whose key is the recommendation's IRI (the one the upr-info-csv loader gives it)."""
+    return _index(_fingerprint(root))
+
+
+@cache
+def _index(fingerprint: tuple) -> dict[tuple[int, str], list[Candidate]]:
+    loader = UprInfoCsvLoader()
+    out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
+    for path, _, _ in fingerprint:
+        p = Path(path)
+        src = Source(p, f"upr-info/{p.name}", "")
+        for (kind, session, iso3, key), grp in sorted(
+                loader._group(src, LoadReport(src.relpath)).items()):
+            if kind == "recommendation":
+                out[(session, iso3)].append(Candidate(
+                    rid("recommendation", "upr", session, iso3, key), grp.text,
+                    frozenset(grp.from_states)))
+    return dict(out)
+
+
+@dataclass
+class Reconciled:
+    """A report read and matched: its review, its items with their states and IRIs."""
+
+    report: Report
+    iso3: str
+    states: list[frozenset[str]]           # per item: resolved recommending states
+    iris: list[NamedNode]                  # per item
+    matches: list[Match]
+    unmatched_items: list[int]
+    unmatched_upr_info: list[Candidate]    # UPR Info recommendations of this review alone
+
+
+def _item_iri(session: int, iso3: str, item: Item) -> NamedNode:
+    key = f"para-{item.paragraph}" + (f"-{item.part}" if item.part else "")
+    return rid("recommendation", "upr", session, iso3, key)
+
+
+def reconcile(path: Path, root: Path | None, load: LoadReport | None = None) -> Reconciled:
+    """Read one report and match it against the UPR Info export under ``root`` (none: no
+    matching). Raises LoaderError when the report cannot be placed (no state, no session)."""
+    res = resolver()
+    rep = read(path, res.resolve)
+    iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
+    if iso3 is None:
+        raise LoaderError(path, f"the state under review ({rep.state_written!r} under the "
+                                f"title, {rep.state_reviewed!r} in 'The review of … was held') "
+                                "is not a known state (data/reference/state-aliases.tsv)")
+    if rep.session is None:
+        raise LoaderError(path, "no Working Group session in the report's opening pages")
+    states = []
+    for item in rep.items:
+        found = {res.resolve(s) for s in item.states_written}
+        found.discard(None)
+        found.discard(iso3)  # a state does not recommend to itself: kept as written
+        states.append(frozenset(found))
+    items = [Candidate(n, i.text, s) for n, (i, s) in enumerate(zip(rep.items, states))]
+    cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
+    matches, lone, left = match(items, cands)
+    iris = [_item_iri(rep.session, iso3, i) for i in rep.items]
+    for m in matches:
+        iris[m.item] = cands[m.candidate].key
+    return Reconciled(rep, iso3, states, iris, matches, lone, [cands[j] for j in left])
+
+
+class UprReportLoader(Loader):
+    name = "upr-report"
+    version = "1"
+    description = ("UPR Working Group reports: review, symbol, date, recommendations with "
+                   "paragraph numbers and groups, reconciled with UPR Info")
+    patterns = ("upr-reports/txt/*.txt", "upr-reports/pdf/*.pdf")
+
+    def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
+        yield from self.describe_source(source)
+        root = _data_root(source)
+        if source.path.suffix.lower() == ".pdf":
+            twin = root / "upr-reports" / "txt" / f"{source.path.stem}.txt"
+            if twin.is_file():
+                report.warn(f"not read: the text of the same report "
+                            f"(upr-reports/txt/{twin.name}) is loaded instead")
+                return
+        try:
+            rec = reconcile(source.path, root, report)
+        except LoaderError as exc:
+            report.error(str(exc).removeprefix(f"{source.path}: "))
+            return
+        report.rows = len(rec.report.items)
+        yield from self._emit(source, rec, report)
+
+    def _emit(self, source: Source, rec: Reconciled, report: LoadReport) -> Iterator[Quad]:
+        g, rep, iso3 = source.graph, rec.report, rec.iso3
+        for problem in rep.problems:
+            m = re.match(r"line (\d+): (.*)", problem)
+            if m:
+                report.warn(m.group(2), int(m.group(1)))
+            else:
+                report.warn(problem)
+        review = review_iri(rep.session, iso3)
+        yield Quad(review, RDF.type, HR.UPRReview, g)
+        yield Quad(review, HR.stateUnderReview, state_iri(iso3), g)
+        yield Quad(review, HR.session, typed(rep.session, XSD.integer), g)
+        yield Quad(review, HR.cycle, typed(cycle_of(rep.session), XSD.integer), g)
+        if rep.review_date:
+            yield Quad(review, HR.date, typed(rep.review_date.isoformat(), XSD.date), g)
+            named = re.search(r"(\d{4})$", source.path.stem)
+            if named and int(named.group(1)) not in (rep.review_date.year,
+                                                       rep.review_date.year + 1):
+                report.warn(f"the file name says {named.group(1)}, but the report is of the "
+                            f"review on {rep.review_date.isoformat()} (session {rep.session}): "
+                            "this file holds another year's report")
+        symbol = rep.symbol
+        known = report_symbols().get(source.path.stem)
+        if known and symbol and known[0] != symbol:
+            report.warn(f"the text names {symbol}; upr-report-symbols.tsv says {known[0]}: "
+                        "the text's is kept")
+        symbol = symbol or (known[0] if known else None)
+        if symbol:
+            yield Quad(review, HR.reportSymbol, lit(symbol), g)
+            report.made["reports with a symbol"] += 1
+        else:
+            report.warn("no report symbol: not in the text, not in "
+                        "data/reference/upr-report-symbols.tsv")
+        matched = {m.item for m in rec.matches}
+        res = resolver()
+        in_pdf = source.path.suffix.lower() == ".pdf"  # its lines are not the file's
+        for n, (item, states, s) in enumerate(zip(rep.items, rec.states, rec.iris)):
+            yield Quad(s, RDF.type, HR.Recommendation, g)
+            yield Quad(s, HR.review, review, g)
+            yield Quad(s, HR.reportText, lit(item.text), g)
+            if n not in matched:
+                yield Quad(s, HR.text, lit(item.text), g)
+            yield Quad(s, HR.paragraph, lit(item.paragraph), g)
+            yield Quad(s, HR.reportGroup, GROUPS[item.group], g)
+            for iso in sorted(states):
+                yield Quad(s, HR.recommendingState, state_iri(iso), g)
+            for written in item.states_written:
+                found = res.resolve(written)
+                if found is None or found == iso3:
+                    why = ("is the state under review" if found else "is not a known state")
+                    report.warn(f"{item.paragraph}: recommending state {written!r} {why}; "
+                                "kept as written", item.line)
+                    report.not_mapped("recommending state", written)
+                    yield Quad(s, HR.recommenderAsWritten, lit(written), g)
+            if not item.states_written and n not in matched:
+                # the extraction lost the closing parenthesis: the item is kept, marked
+                yield Quad(s, HR.recommenderAsWritten, lit("(not named in the report)"), g)
+                report.made["only in the report, no recommending state"] += 1
+            for code in instruments_mentioned(item.text):
+                yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
+            yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
+            if not in_pdf:
+                yield Quad(s, HR.sourceLine, typed(item.line, XSD.integer), g)
+        report.made["hr:Recommendation"] += len(rep.items)
+        report.made["matched a UPR Info recommendation"] += len(rec.matches)
+        report.made["only in the report"] += len(rec.unmatched_items)
+        report.made["UPR Info recommendations of this review not in the report"] += len(
+            rec.unmatched_upr_info)
