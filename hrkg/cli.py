@@ -252,5 +252,40 @@ def data_fetch(data: str | None) -> None:
     sys.exit(0 if all(s.state == "ok" for s in statuses) else 1)
 
 
+@cli.group()
+def report() -> None:
+    """Reports on a corpus of sources, read from the data directory."""
+
+
+@report.command("upr", epilog=EXIT_HELP)
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--unmatched", type=click.Path(dir_okay=False),
+              help="Write every unmatched recommendation (report side and UPR Info side) "
+                   "as TSV here.")
+def report_upr(data: str | None, fmt: str, output: str | None, unmatched: str | None) -> None:
+    """The UPR Working Group reports: per report the recommendations found, how many matched
+    a UPR Info recommendation, the state names that did not resolve, the paragraphs missing
+    from the numbering; totals. Exit 2 when the reports are not in the data directory."""
+    from hrkg.data import data_dir
+    from hrkg.errors import DataError
+    from hrkg.upr_corpus import corpus, report_files
+
+    root = data_dir(data)
+    if not report_files(root):
+        raise DataError(f"no UPR reports under {root / 'upr-reports'}; "
+                        "`hrkg data verify` lists what is missing")
+    result = corpus(root)
+    text = result.as_json() if fmt == "json" else result.as_text()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if unmatched:
+        Path(unmatched).write_text(result.unmatched_tsv(), encoding="utf-8")
+
+
 def main() -> None:
     cli(prog_name="hrkg")

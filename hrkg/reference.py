@@ -142,6 +142,7 @@ class StateResolver:
 
     def __init__(self, aliases: Iterable[Alias]) -> None:
         self._index: dict[str, str] = {}
+        self._seen: dict[str, str | None] = {}
         self.labels: dict[str, set[str]] = {}
         for c in pycountry.countries:
             for attr in ("name", "official_name", "common_name"):
@@ -157,10 +158,15 @@ class StateResolver:
         self.labels.setdefault(iso3, set()).add(spelling)
 
     def resolve(self, name: str) -> str | None:
+        try:
+            return self._seen[name]
+        except KeyError:
+            pass
         key = normalise_name(name)
-        if not key or key in self.AMBIGUOUS:
-            return None
-        return self._index.get(key)
+        found = None if not key or key in self.AMBIGUOUS else self._index.get(key)
+        if len(self._seen) < 100_000:  # names met in the sources: a few thousand
+            self._seen[name] = found
+        return found
 
     def is_ambiguous(self, name: str) -> bool:
         return normalise_name(name) in self.AMBIGUOUS

@@ -337,6 +337,11 @@ def split_states(written: str, resolve) -> list[str]:
         part = part.strip().removeprefix("and ").strip()
         if not part:
             continue
+        if "/" in part and not resolve(part):  # "Brazil/Spain"
+            pieces = [p.strip() for p in part.split("/")]
+            if all(resolve(p) for p in pieces):
+                out += pieces
+                continue
         if resolve(part) or " and " not in part:
             out.append(part)
             continue
@@ -378,6 +383,8 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
     for i in range(start, len(lines)):
         ln = lines[i]
         if _END.search(ln) or re.match(r"^\s*Annex\s*$", ln):
+            if blocks and not blocks[-1][2]:
+                blocks.pop()  # the number of the closing paragraph ("73. All conclusions …")
             break
         m = _ITEM.match(ln) or _NUMBER.match(ln)
         if m:
@@ -425,6 +432,9 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
             top = head
         parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1)
         for n, (text, states) in enumerate(parts, 1):
+            if not text:
+                report.problems.append(f"line {line}: {paragraph} has no text")
+                continue
             if not states:
                 report.problems.append(f"line {line}: {paragraph} names no recommending state")
             report.items.append(Item(paragraph, text, states, report.groups[top][0], line,

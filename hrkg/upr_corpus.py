@@ -1,0 +1,151 @@
+"""The corpus report of the UPR Working Group reports (``hrkg report upr``).
+
+Per report: symbol, state, session, date, recommendations found, how many matched a UPR Info
+recommendation, the recommending states that did not resolve (as written), the paragraphs
+missing from the numbering, and what could not be read. Totals over the corpus. The
+unmatched recommendations of both sides are listed one per line (``--unmatched FILE``).
+Read from the data directory, not from a store: the figures are the loader's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from hrkg.errors import LoaderError
+from hrkg.loaders.upr_report import reconcile, report_symbols, upr_info_index
+from hrkg.reference import resolver
+
+__all__ = ["ReportRow", "Corpus", "corpus", "report_files"]
+
+
+@dataclass
+class ReportRow:
+    file: str
+    symbol: str | None = None
+    state: str | None = None
+    session: int | None = None
+    review_date: str | None = None
+    recommendations: int = 0
+    matched: int = 0
+    only_in_report: int = 0
+    upr_info_not_in_report: int = 0
+    unresolved_states: list[str] = field(default_factory=list)
+    missing_paragraphs: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Corpus:
+    rows: list[ReportRow]
+    unmatched: list[dict[str, str]]
+    seconds: float
+
+    def totals(self) -> dict[str, object]:
+        ok = [r for r in self.rows if not r.error]
+        unresolved = sorted({s for r in ok for s in r.unresolved_states})
+        return {
+            "reports": len(self.rows),
+            "reports read": len(ok),
+            "reports not read": len(self.rows) - len(ok),
+            "reports without a symbol": sum(1 for r in ok if not r.symbol),
+            "recommendations": sum(r.recommendations for r in ok),
+            "matched a UPR Info recommendation": sum(r.matched for r in ok),
+            "only in the report": sum(r.only_in_report for r in ok),
+            "UPR Info recommendations of these reviews not in the report":
+                sum(r.upr_info_not_in_report for r in ok),
+            "paragraphs missing from the numbering": sum(len(r.missing_paragraphs) for r in ok),
+            "unresolved state names": unresolved,
+        }
+
+    def as_json(self) -> str:
+        return json.dumps({"totals": self.totals(), "reports": [asdict(r) for r in self.rows],
+                           "unmatched": self.unmatched, "seconds": round(self.seconds, 2)},
+                          ensure_ascii=False, indent=1)
+
+    def as_text(self) -> str:
+        head = (f"{'report':44} {'symbol':13} {'state':5} {'ses':>3} {'date':10} {'recs':>5} "
+                f"{'match':>5} {'only':>4} {'uprI':>4} {'gaps':>4}  unresolved states")
+        out = [head, "-" * len(head)]
+        for r in self.rows:
+            if r.error:
+                out.append(f"{r.file:44} NOT READ: {r.error}")
+                continue
+            out.append(f"{r.file:44} {r.symbol or '-':13} {r.state:5} {r.session:>3} "
+                       f"{r.review_date or '-':10} {r.recommendations:>5} {r.matched:>5} "
+                       f"{r.only_in_report:>4} {r.upr_info_not_in_report:>4} "
+                       f"{len(r.missing_paragraphs):>4}  {'; '.join(r.unresolved_states)}")
+        out.append("")
+        t = self.totals()
+        for key, value in t.items():
+            if key == "unresolved state names":
+                out.append(f"{key} ({len(value)}): " + "; ".join(repr(v) for v in value))
+            else:
+                out.append(f"{key}: {value}")
+        recs = t["recommendations"]
+        if recs:
+            out.append(f"matched share: {t['matched a UPR Info recommendation'] / recs:.1%}")
+        out.append("columns: match = one node with a UPR Info recommendation; only = in the "
+                   "report alone; uprI = UPR Info recommendations of the review the report "
+                   "lacks; gaps = paragraph numbers missing")
+        return "\n".join(out) + "\n"
+
+    def unmatched_tsv(self) -> str:
+        buf = io.StringIO()
+        cols = ["side", "file", "review", "paragraph", "iri", "states", "text"]
+        w = csv.DictWriter(buf, cols, delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(self.unmatched)
+        return buf.getvalue()
+
+
+def report_files(root: Path) -> list[Path]:
+    """What the loader reads: every text, and each PDF that has no text of its own."""
+    texts = sorted((root / "upr-reports" / "txt").glob("*.txt"))
+    stems = {p.stem for p in texts}
+    pdfs = [p for p in sorted((root / "upr-reports" / "pdf").glob("*.pdf"))
+            if p.stem not in stems]
+    return texts + pdfs
+
+
+def corpus(root: Path) -> Corpus:
+    started = time.perf_counter()
+    res = resolver()
+    upr_info_index(root)
+    rows, unmatched = [], []
+    for path in report_files(root):
+        name = f"{path.parent.name}/{path.name}"
+        row = ReportRow(name)
+        rows.append(row)
+        try:
+            rec = reconcile(path, root)
+        except LoaderError as exc:
+            row.error = str(exc).removeprefix(f"{path}: ")
+            continue
+        rep = rec.report
+        known = report_symbols().get(path.stem)
+        row.symbol = rep.symbol or (known[0] if known else None)
+        row.state, row.session = rec.iso3, rep.session
+        row.review_date = rep.review_date.isoformat() if rep.review_date else None
+        row.recommendations = len(rep.items)
+        row.matched = len(rec.matches)
+        row.only_in_report = len(rec.unmatched_items)
+        row.upr_info_not_in_report = len(rec.unmatched_upr_info)
+        row.unresolved_states = sorted({s for i in rep.items for s in i.states_written
+                                        if res.resolve(s) is None})
+        row.missing_paragraphs = rep.missing_paragraphs()
+        review = f"{rep.session}/{rec.iso3}"
+        for i in rec.unmatched_items:
+            item = rep.items[i]
+            unmatched.append({"side": "report", "file": name, "review": review,
+                              "paragraph": item.paragraph, "iri": rec.iris[i].value,
+                              "states": "; ".join(item.states_written), "text": item.text})
+        for cand in rec.unmatched_upr_info:
+            unmatched.append({"side": "upr-info", "file": name, "review": review,
+                              "paragraph": "", "iri": cand.key.value,
+                              "states": "; ".join(sorted(cand.states)), "text": cand.text})
+    return Corpus(rows, unmatched, time.perf_counter() - started)
