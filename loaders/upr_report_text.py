@@ -229,7 +229,7 @@ def _header(report: Report, text: str) -> None:
         report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*\u2217")
     else:
         report.problems.append("no state under review after the report's title")
-    m = re.search(r"review of (.{2,80}?) was held at the \d+\w* meeting,? on "
+    m = re.search(r"review of (.{2,80}?) was held at the (?:\d+\w*|\w+) meeting,? (?:held )?on "
                   r"(\d{1,2}) (\w+) (\d{4})", flat)
     if m:
         report.state_reviewed = m.group(1).strip()
@@ -249,11 +249,12 @@ def group_of(intro: str) -> str | None:
                  r"will be considered|will consider|in due time", s):
         return "examined"
     if re.search(r"enjoy(ed)? the support|(were|are|have been) (accepted|supported)|"
-                 r"has accepted|accepts|already implemented|in the process of implementation",
+                 r"has accepted|accepts|already implemented|in the process of implementation|"
+                 r"agreed (on|to|with) the following|agrees? to follow up",
                  s):
         return "supported"
     if re.search(r"recommendations (were|have been) made|were formulated|following "
-                 r"recommendations", s):
+                 r"recommendations|it was recommended that|recommendations as follows", s):
         return "made"
     return None
 
