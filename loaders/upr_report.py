@@ -225,8 +225,9 @@ class UprReportLoader(Loader):
             yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
             if not in_pdf:
                 yield Quad(s, HR.sourceLine, typed(item.line, XSD.integer), g)
-        report.made["hr:Recommendation"] += len(rep.items)
-        report.made["matched a UPR Info recommendation"] += len(rec.matches)
-        report.made["only in the report"] += len(rec.unmatched_items)
+        report.made["report items (recommendations by paragraph)"] += len(rep.items)
+        report.made["report items matched a UPR Info recommendation"] += len(rec.matches)
+        # the nodes this loader adds: the items no other source holds
+        report.made["hr:Recommendation"] += len(rec.unmatched_items)
         report.made["UPR Info recommendations of this review not in the report"] += len(
             rec.unmatched_upr_info)
