@@ -35,8 +35,9 @@ test: install browser  ## set up and run the whole suite
 lint: install  ## ruff
 	$(BIN)/ruff check hrkg loaders tests benchmarks
 
-bench: install  ## build, validation and endpoint figures, each against its baseline in the same run
+bench: install  ## build, report parsing/reconciliation, validation and endpoint figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/serve_bench.py
 

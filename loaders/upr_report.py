@@ -220,8 +220,9 @@ class UprReportLoader(Loader):
                 # the extraction lost the closing parenthesis: the item is kept, marked
                 yield Quad(s, HR.recommenderAsWritten, lit("(not named in the report)"), g)
                 report.made["only in the report, no recommending state"] += 1
-            for code in instruments_mentioned(item.text):
-                yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
+            if n not in matched:  # a matched node has its mentions from its hr:text
+                for code in instruments_mentioned(item.text):
+                    yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
             yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
             if not in_pdf:
                 yield Quad(s, HR.sourceLine, typed(item.line, XSD.integer), g)

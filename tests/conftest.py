@@ -45,3 +45,15 @@ def store(built):
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.output
+
+
+@pytest.fixture(scope="session")
+def upr_corpus(data_dir: Path):
+    """The UPR reports read and matched against UPR Info (hrkg.upr_corpus), once."""
+    from hrkg.upr_corpus import corpus
+    return corpus(data_dir)
+
+
+def report_only_iris(upr_corpus) -> set[str]:
+    """The recommendations only the Working Group reports hold (their own IRIs)."""
+    return {u["iri"] for u in upr_corpus.unmatched if u["side"] == "report"}

@@ -6,13 +6,17 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import run
+from tests.conftest import report_only_iris, run
 
 
-def test_build_summary(built) -> None:
+def test_build_summary(built, upr_corpus) -> None:
     _, out = built
     assert "upr-info-csv" in out and "ratification-csv" in out and "us-upr-cycle3" in out
-    assert "40220  hr:Recommendation" in out
+    assert "upr-report" in out
+    # UPR Info and cycle 3 (40,220), and the recommendations only the reports hold
+    only = report_only_iris(upr_corpus)
+    assert len(only) == 271
+    assert f"{40220 + len(only)}  hr:Recommendation" in out
     assert "945  hr:Pledge" in out
     assert "193  UN member states" in out
     assert "From: '&#40;Unknown&#41;'" in out  # unmapped values are listed
@@ -73,7 +77,7 @@ def test_failed_build_keeps_the_previous_store(tmp_path: Path, data_dir: Path, b
     assert sorted(p.name for p in (root / "stores").iterdir()) == [before.name]
 
 
-def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built) -> None:
+def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corpus) -> None:
     root = tmp_path / "store"
     shutil.copytree(built[0], root, symlinks=True)
     small = tmp_path / "us-upr-cycle3" / "us_upr_cycle3_recommendations.csv"
@@ -85,13 +89,14 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built) -> None:
     q = ("PREFIX hr: <https://w3id.org/hrkg/ontology#> SELECT (COUNT(DISTINCT ?r) AS ?n) "
          "WHERE { ?r hr:review ?v . ?v hr:session ?s }")
     code, out = run("query", "--store", str(root), "--format", "csv", q)
-    assert out.splitlines()[1].strip() == str(39873 + 945 + 10)  # UPR Info untouched, cycle 3 cut to 10
+    # UPR Info and the reports untouched, cycle 3 cut to 10
+    assert out.splitlines()[1].strip() == str(39873 + 945 + len(report_only_iris(upr_corpus)) + 10)
 
 
 def test_data_verify(tmp_path: Path, data_dir: Path) -> None:
     code, out = run("data", "verify", "--data", str(data_dir))
     assert code == 0, out
-    assert "25 of 25 files ok" in out
+    assert "298 of 298 files ok" in out
     copy = tmp_path / "d"
     shutil.copytree(data_dir / "ratification", copy / "ratification")
     cut = copy / "ratification" / "hr_status_cat.csv"
@@ -115,4 +120,4 @@ def test_loaders_listed() -> None:
     code, out = run("loaders")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "ratification-csv", "upr-info-csv", "us-upr-cycle3"]
+        "ratification-csv", "upr-info-csv", "upr-report", "us-upr-cycle3"]

@@ -12,6 +12,7 @@ import pytest
 
 from hrkg.query import run_query
 from hrkg.resources import query_files
+from tests.conftest import report_only_iris
 
 QUERIES = {p.stem: p for p in query_files()}
 
@@ -84,11 +85,13 @@ def test_dprk_reviews(store, data_dir: Path) -> None:
     assert got["6"]["cycle"] == "1" and got["19"]["cycle"] == "2"
 
 
-def test_recommendations_per_session(store, data_dir: Path) -> None:
+def test_recommendations_per_session(store, data_dir: Path, upr_corpus) -> None:
     per_session = defaultdict(set)
     for r in upr_rows(data_dir):
         if r["Response"] != "Voluntary Pledge":
             per_session[r["Session"]].add(rec_key(r))
+    for iri in report_only_iris(upr_corpus):  # …/recommendation/upr/<session>/<ISO3>/para-…
+        per_session[iri.split("/")[-3]].add(iri)
     got = {r["session"]: int(r["recommendations"]) for r in answer(store, "recommendations-per-session")}
     assert got == {**{s: len(v) for s, v in per_session.items()}, "36": 347}
 
@@ -122,6 +125,27 @@ def _cedaw_ratification(text: str) -> bool:
     return bool(mentions) and bool(re.search("ratif|accede|accession", text, re.I))
 
 
+def _report_cedaw_ratification(data_dir: Path) -> int:
+    """(recommendation, state) pairs the reports add: the states of the recommendations only
+    they hold, and the states a report names for a UPR Info recommendation that UPR Info
+    does not (the report's claim, asserted in the report's graph)."""
+    from hrkg.loaders.upr_report import reconcile, upr_info_index
+    from hrkg.upr_corpus import report_files
+
+    pairs = set()
+    for path in report_files(data_dir):
+        rec = reconcile(path, data_dir)
+        cands = upr_info_index(data_dir)[(rec.report.session, rec.iso3)]
+        matched = {m.item: cands[m.candidate] for m in rec.matches}
+        for n, item in enumerate(rec.report.items):
+            if n in matched:
+                if _cedaw_ratification(matched[n].text):
+                    pairs |= {(rec.iris[n].value, s) for s in rec.states[n] - matched[n].states}
+            elif _cedaw_ratification(item.text):
+                pairs |= {(rec.iris[n].value, s) for s in rec.states[n]}
+    return len(pairs)
+
+
 def test_cedaw_ratification_recommenders(store, data_dir: Path) -> None:
     by_state = defaultdict(set)
     for r in upr_rows(data_dir):
@@ -134,7 +158,9 @@ def test_cedaw_ratification_recommenders(store, data_dir: Path) -> None:
     total = sum(int(r["recommendations"]) for r in rows)
     expected = sum(len(v) for k, v in by_state.items() if k != "&#40;Unknown&#41;")
     expected += sum(len([s for s in r["recommending_state"].split(";") if s.strip()]) for r in us3)
-    assert total == expected
+    added = _report_cedaw_ratification(data_dir)
+    assert 0 < added < 20
+    assert total == expected + added
     top = max(by_state, key=lambda k: len(by_state[k]))
     assert int(rows[0]["recommendations"]) >= len(by_state[top])
 
@@ -170,15 +196,24 @@ def test_doubtful_treaty_actions(store, data_dir: Path) -> None:
 
 
 def test_recommendation_provenance(store, data_dir: Path) -> None:
+    import hashlib
+
+    from hrkg.loaders.upr_report_text import read
+    from hrkg.reference import resolver
+
     path = data_dir / "upr-info" / "sessions-06-09.csv"
     lines = path.read_bytes().decode("mac_roman").split("\r")
-    expected = {n for n, line in enumerate(lines, start=1)
+    expected = {(path, n) for n, line in enumerate(lines, start=1)
                 if line.startswith("United States,") and ",Sweden," in line and line.endswith(",9")}
+    # the same recommendations in the Working Group report, by the line of their paragraph
+    report = data_dir / "upr-reports" / "txt" / "unitedstatesofamerica2011.txt"
+    items = read(report, resolver().resolve).items
+    expected |= {(report, i.line) for i in items if "Sweden" in i.states_written}
     rows = answer(store, "recommendation-provenance")
-    assert {int(r["line"]) for r in rows} == expected
-    assert {r["path"] for r in rows} == {"upr-info/sessions-06-09.csv"}
-    import hashlib
-    assert {r["sha256"] for r in rows} == {hashlib.sha256(path.read_bytes()).hexdigest()}
+    assert {(data_dir / r["path"], int(r["line"])) for r in rows} == expected
+    assert {r["loader"] for r in rows} == {"upr-info-csv", "upr-report"}
+    assert {r["sha256"] for r in rows} == {hashlib.sha256(p.read_bytes()).hexdigest()
+                                           for p in (path, report)}
 
 
 def test_state_treaty_actions(store, data_dir: Path) -> None:
@@ -197,6 +232,25 @@ def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
     expected = [r["paragraph"] for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
                 if r["position"] == "supported_noted"]
     assert [r["paragraph"] for r in answer(store, "us-cycle3-partially-supported")] == expected
+
+
+def test_report_paragraphs(store, data_dir: Path) -> None:
+    from hrkg.loaders.upr_report_text import read
+    from hrkg.reference import resolver
+
+    res = resolver()
+    items = read(data_dir / "upr-reports" / "txt" / "unitedstatesofamerica2011.txt",
+                 res.resolve).items
+    expected = {(i.paragraph, res.resolve(s)) for i in items for s in i.states_written}
+    rows = answer(store, "report-paragraphs")
+    labels = {r["state"] for r in rows}
+    assert len(labels) > 50
+    got = {(r["paragraph"], res.resolve(r["state"])) for r in rows}
+    assert got == expected
+    assert {r["group"] for r in rows} == {"made"}
+    # UPR Info's answer is there for every one (all 255 items matched)
+    assert {r["response"] for r in rows} == {"supported", "noted"}
+    assert rows[0]["paragraph"] == "92.1" and rows[-1]["paragraph"] == "92.228"
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

@@ -1,0 +1,95 @@
+"""UPR report benchmark: parsing the 262 report texts, reading the PDFs, and reconciling the
+reports with the UPR Info export, each against a baseline measured in the same run:
+
+- parsing vs reading and decoding the same files (the I/O floor);
+- reading a PDF through pypdf vs parsing its text twin;
+- reconciling (RapidFuzz within each review, shared state) vs an exact lookup of the
+  normalised text (what one would do without fuzzy matching: faster, finds fewer).
+
+Prints a table.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from hrkg.data import data_dir
+from hrkg.loaders.upr_report import upr_info_index
+from hrkg.loaders.upr_report_text import decode, read
+from hrkg.reconcile import Candidate, match
+from hrkg.reference import resolver
+from hrkg.terms import normalise_text
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def main() -> None:
+    root = data_dir(os.environ.get("HRKG_DATA"))
+    texts = sorted((root / "upr-reports" / "txt").glob("*.txt"))
+    pdfs = sorted((root / "upr-reports" / "pdf").glob("*.pdf"))
+    if len(texts) != 262 or not pdfs:
+        sys.exit(f"the UPR reports are not all under {root}/upr-reports: set HRKG_DATA")
+    res = resolver()
+    res.resolve("Chile")
+    megabytes = sum(p.stat().st_size for p in texts) / 1e6
+
+    _, floor = timed(lambda: [decode(p, p.read_bytes()) for p in texts])
+    reports, parse_s = timed(lambda: [read(p, res.resolve) for p in texts])
+    items = sum(len(r.items) for r in reports)
+
+    twins = [p for p in pdfs if (root / "upr-reports" / "txt" / f"{p.stem}.txt").is_file()]
+    _, pdf_s = timed(lambda: [read(p, res.resolve) for p in twins])
+    _, twin_s = timed(lambda: [read(root / "upr-reports" / "txt" / f"{p.stem}.txt",
+                                    res.resolve) for p in twins])
+
+    _, index_s = timed(lambda: upr_info_index(root))
+    index = upr_info_index(root)
+    work = []
+    for rep in reports:
+        iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
+        states = [frozenset(filter(None, (res.resolve(s) for s in i.states_written))) - {iso3}
+                  for i in rep.items]
+        work.append(([Candidate(n, i.text, s) for n, (i, s) in
+                      enumerate(zip(rep.items, states))], index.get((rep.session, iso3), [])))
+
+    def fuzzy() -> int:
+        return sum(len(match(items_, cands)[0]) for items_, cands in work)
+
+    def exact() -> int:
+        found = 0
+        for items_, cands in work:
+            keys = {normalise_text(c.text) for c in cands}
+            found += sum(normalise_text(i.text) in keys for i in items_)
+        return found
+
+    fuzzy_n, fuzzy_s = timed(fuzzy)
+    exact_n, exact_s = timed(exact)
+
+    rows = [
+        ("report texts / MB", f"{len(texts)} / {megabytes:.1f}", ""),
+        ("recommendations found", f"{items}", ""),
+        ("read + decode the texts (s)", f"{floor:.2f}", "1.0x (floor)"),
+        ("parse the texts (s)", f"{parse_s:.2f}", f"{parse_s / floor:.1f}x floor"),
+        ("  reports/s | MB/s", f"{len(texts) / parse_s:.0f} | {megabytes / parse_s:.1f}", ""),
+        (f"parse {len(twins)} text twins of the PDFs (s)", f"{twin_s:.2f}", "1.0x"),
+        (f"read the {len(twins)} PDFs (s)", f"{pdf_s:.2f}", f"{pdf_s / twin_s:.1f}x their texts"),
+        ("index UPR Info by review (s)", f"{index_s:.2f}", ""),
+        ("exact match of normalised text (s)", f"{exact_s:.2f}", f"1.0x, {exact_n} matched"),
+        ("reconcile, RapidFuzz (s)", f"{fuzzy_s:.2f}",
+         f"{fuzzy_s / exact_s:.0f}x exact, {fuzzy_n} matched (+{fuzzy_n - exact_n})"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure':{width}}  {'value':>12}  ratio")
+    for name, value, ratio in rows:
+        print(f"{name:{width}}  {value:>12}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
