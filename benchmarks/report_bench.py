@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
-from hrkg.data import data_dir
 from hrkg.loaders.upr_report import upr_info_index
 from hrkg.loaders.upr_report_text import decode, read
+
+from hrkg.data import data_dir
 from hrkg.reconcile import Candidate, match
 from hrkg.reference import resolver
 from hrkg.terms import normalise_text
@@ -56,8 +56,9 @@ def main() -> None:
         iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
         states = [frozenset(filter(None, (res.resolve(s) for s in i.states_written))) - {iso3}
                   for i in rep.items]
-        work.append(([Candidate(n, i.text, s) for n, (i, s) in
-                      enumerate(zip(rep.items, states))], index.get((rep.session, iso3), [])))
+        items_ = [Candidate(n, i.text, s)
+                  for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
+        work.append((items_, index.get((rep.session, iso3), [])))
 
     def fuzzy() -> int:
         return sum(len(match(items_, cands)[0]) for items_, cands in work)

@@ -83,7 +83,7 @@ def match(items: Sequence[Candidate], candidates: Sequence[Candidate],
                 part = fuzz.partial_ratio(a[i], b[j]) * _PARTIAL_DISCOUNT
                 score[i, j] = max(score[i, j], part)
     rows, cols = np.nonzero(score >= threshold)
-    pairs = [(float(score[i, j]), int(i), int(j)) for i, j in zip(rows, cols)]
+    pairs = [(float(score[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     taken: set[int] = set()
     claimed: dict[int, set[str]] = {}  # candidate → the states its items have named

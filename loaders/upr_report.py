@@ -129,7 +129,8 @@ def reconcile(path: Path, root: Path | None, load: LoadReport | None = None) -> 
         found.discard(None)
         found.discard(iso3)  # a state does not recommend to itself: kept as written
         states.append(frozenset(found))
-    items = [Candidate(n, i.text, s) for n, (i, s) in enumerate(zip(rep.items, states))]
+    items = [Candidate(n, i.text, s)
+             for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
     cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
     matches, lone, left = match(items, cands)
     iris = [_item_iri(rep.session, iso3, i) for i in rep.items]
@@ -198,7 +199,7 @@ class UprReportLoader(Loader):
         matched = {m.item for m in rec.matches}
         res = resolver()
         in_pdf = source.path.suffix.lower() == ".pdf"  # its lines are not the file's
-        for n, (item, states, s) in enumerate(zip(rep.items, rec.states, rec.iris)):
+        for n, (item, states, s) in enumerate(zip(rep.items, rec.states, rec.iris, strict=True)):
             yield Quad(s, RDF.type, HR.Recommendation, g)
             yield Quad(s, HR.review, review, g)
             yield Quad(s, HR.reportText, lit(item.text), g)

@@ -61,10 +61,10 @@ def _furniture(line: str) -> bool:
     tokens = line.split()
     return len(tokens) > 1 and all(_FURNITURE_TOKEN.fullmatch(t) for t in tokens) and any(
         not t.isdigit() for t in tokens)
-_SPLIT_COMPOUND = re.compile(r"\b([a-z]{2,}|[A-Z][a-z]+)- (?!(?:and|or|to)\b)([a-z]|(?<=[A-Z][a-z]- )[A-Z])")
+_SPLIT_COMPOUND = re.compile(r"\b([a-z]{2,}|[A-Z][a-z]+)- (?!(?:and|or|to)\b)([a-z])")
 # a compound's hyphen that one extraction turned into a full stop: "non.discrimination"
-_DOT_HYPHEN = re.compile(r"(?<![\w./@])([a-z]{2,})\.(?!(?:org|com|int|net|gov|edu|aspx|html?|pdf)\b)"
-                         r"([a-z]{3,})(?![\w./@])")
+_DOT_HYPHEN = re.compile(r"(?<![\w./@])([a-z]{2,})\."
+                         r"(?!(?:org|com|int|net|gov|edu|aspx|html?|pdf)\b)([a-z]{3,})(?![\w./@])")
 _ITEM = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?:\s+|$)")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\.(?:\s+|$)")
 _END = re.compile(r"All conclusions and/or recommendations (\w+ ){1,2}in the present report", re.I)

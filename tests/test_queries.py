@@ -130,6 +130,7 @@ def _report_cedaw_ratification(data_dir: Path) -> int:
     they hold, and the states a report names for a UPR Info recommendation that UPR Info
     does not (the report's claim, asserted in the report's graph)."""
     from hrkg.loaders.upr_report import reconcile, upr_info_index
+
     from hrkg.upr_corpus import report_files
 
     pairs = set()
@@ -199,6 +200,7 @@ def test_recommendation_provenance(store, data_dir: Path) -> None:
     import hashlib
 
     from hrkg.loaders.upr_report_text import read
+
     from hrkg.reference import resolver
 
     path = data_dir / "upr-info" / "sessions-06-09.csv"
@@ -236,6 +238,7 @@ def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
 
 def test_report_paragraphs(store, data_dir: Path) -> None:
     from hrkg.loaders.upr_report_text import read
+
     from hrkg.reference import resolver
 
     res = resolver()

@@ -222,7 +222,8 @@ def test_corpus_report(data_dir: Path, tmp_path: Path) -> None:
     assert lines[0].split("\t") == ["side", "file", "review", "paragraph", "iri", "states", "text"]
     sides = [ln.split("\t")[0] for ln in lines[1:]]
     assert sides.count("report") == t["only in the report"]
-    assert sides.count("upr-info") == t["UPR Info recommendations of these reviews not in the report"]
+    lacking = t["UPR Info recommendations of these reviews not in the report"]
+    assert sides.count("upr-info") == lacking
 
 
 def test_built_store_holds_both_sources(store) -> None:
