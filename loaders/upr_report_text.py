@@ -248,7 +248,7 @@ def group_of(intro: str) -> str | None:
     if re.search(r"will be examined|will examine|will (provide|give) (its )?responses?|"
                  r"will be considered|will consider|in due time", s):
         return "examined"
-    if re.search(r"enjoy(ed)? the support|(were|are|have been) (accepted|supported)|"
+    if re.search(r"enjoy(s|ed)? (the|its) support|(were|are|have been) (accepted|supported)|"
                  r"has accepted|accepts|already implemented|in the process of implementation|"
                  r"agreed (on|to|with) the following|agrees? to follow up",
                  s):
@@ -272,6 +272,15 @@ def _balanced_tail(text: str) -> tuple[str, str] | None:
             if depth == 0:
                 return text[:i].rstrip(), text[i + 1:-1].strip()
     return None
+
+
+def _ends_with_states(body: str, resolve) -> bool:
+    """Whether a paragraph ends in a parenthesis of known states, as a recommendation does."""
+    tail = _balanced_tail(body.rstrip(" ;.,"))
+    if tail is None:
+        return False
+    states = split_states(tail[1], resolve)
+    return bool(states) and all(resolve(s) for s in states)
 
 
 def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
@@ -407,6 +416,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
     else:
         report.problems.append("the report ends inside its recommendations (cut short?)")
     top: str | None = None
+    past_a_group = False
     for line, number, body in blocks:
         body = re.sub(r"\s+", " ", body).strip()
         if "." not in number:
@@ -417,17 +427,29 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
                 top = number
                 report.groups[top] = (kind, body)
                 continue
-            if top is not None and int(number) == int(top) + 1 and not _balanced_tail(
-                    body.rstrip(" ;.,")):
-                break  # the paragraph after the recommendations ("93. The response … will")
+            if top is not None and int(number) == int(top) + 1 and not _ends_with_states(
+                    body, resolve):
+                # the paragraph after a group ("93. The response … will"); another group
+                # may follow it ("89. The following recommendations …")
+                top = None
+                past_a_group = True
+                continue
             if top is None:
-                report.problems.append(f"line {line}: numbered paragraph {number} before any "
-                                       "group of recommendations")
+                if not past_a_group:
+                    report.problems.append(f"line {line}: numbered paragraph {number} before "
+                                           "any group of recommendations")
                 continue
             paragraph, restored = f"{top}.{number}", True
         else:
             paragraph, restored = number, False
-            head = number.split(".")[0]
+            head, sub = number.split(".")
+            last = report.items[-1].paragraph.split(".") if report.items else None
+            if (last and head != top and head not in report.groups and last[0] == top
+                    and int(sub) == int(last[1]) + 1):
+                # a misprint of the group's number ("146.18" between 147.17 and 147.19)
+                paragraph, head = f"{top}.{sub}", top
+                report.problems.append(f"line {line}: printed as {number}, in the sequence "
+                                       f"of {top}: numbered {paragraph}")
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head

@@ -15,7 +15,7 @@ def test_build_summary(built, upr_corpus) -> None:
     assert "upr-report" in out
     # UPR Info and cycle 3 (40,220), and the recommendations only the reports hold
     only = report_only_iris(upr_corpus)
-    assert len(only) == 271
+    assert len(only) == 274
     assert f"{40220 + len(only)}  hr:Recommendation" in out
     assert "945  hr:Pledge" in out
     assert "193  UN member states" in out

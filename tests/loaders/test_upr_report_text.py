@@ -86,7 +86,7 @@ def test_the_corpus(reports: Path) -> None:
         except LoaderError as exc:
             failed += 1
             assert str(path) in str(exc)
-    assert (items, failed) == (31000, 0)
+    assert (items, failed) == (31666, 0)
 
 
 def test_broken_input(reports: Path, tmp_path: Path) -> None:
@@ -121,3 +121,22 @@ def test_mixed_encodings_per_line() -> None:
 def test_parse_needs_recommendations() -> None:
     with pytest.raises(LoaderError, match="no 'Conclusions and/or recommendations'"):
         parse("Report of the Working Group\n1. Introduction\n", "x.txt")
+
+
+def test_misprinted_numbers_and_groups_after_a_plain_paragraph(reports: Path) -> None:
+    # Japan 2012 prints "146.18" and "146.116" inside the run of 147.x: numbered in sequence,
+    # and said so
+    rep = read(reports / "japan2012.txt", R.resolve)
+    subs = sorted(int(i.paragraph.split(".")[1]) for i in rep.items
+                  if i.paragraph.startswith("147."))
+    assert {18, 116} <= set(subs) and rep.missing_paragraphs() == []
+    assert any("printed as 146.18, in the sequence of 147: numbered 147.18" in p
+               for p in rep.problems)
+    # Colombia 2009: paragraph 88 is no group, 89 is one ("will be examined") and is read
+    rep = read(reports / "colombia2009.txt", R.resolve)
+    assert {k: v[0] for k, v in rep.groups.items()} == {"87": "supported", "89": "examined"}
+    assert sum(i.paragraph.startswith("89.") for i in rep.items) > 0
+    # Armenia 2010: "have been examined by Armenia and enjoy its support" is support
+    rep = read(reports / "armenia2010.txt", R.resolve)
+    assert {k: v[0] for k, v in rep.groups.items()} == {
+        "93": "supported", "94": "supported", "95": "examined", "96": "noted"}
