@@ -15,11 +15,10 @@ import os
 import sys
 import time
 
-from hrkg.loaders.upr_report import upr_info_index
+from hrkg.loaders.upr_report import reconcile_report, upr_info_index
 from hrkg.loaders.upr_report_text import decode, read
 
 from hrkg.data import data_dir
-from hrkg.reconcile import Candidate, match
 from hrkg.reference import resolver
 from hrkg.terms import normalise_text
 
@@ -50,24 +49,19 @@ def main() -> None:
                                     res.resolve) for p in twins])
 
     _, index_s = timed(lambda: upr_info_index(root))
-    index = upr_info_index(root)
-    work = []
-    for rep in reports:
-        iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
-        states = [frozenset(filter(None, (res.resolve(s) for s in i.states_written))) - {iso3}
-                  for i in rep.items]
-        items_ = [Candidate(n, i.text, s)
-                  for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
-        work.append((items_, index.get((rep.session, iso3), [])))
+    # the reconciliation proper (matching), timed apart from reading the reports
+    matches = []
 
     def fuzzy() -> int:
-        return sum(len(match(items_, cands)[0]) for items_, cands in work)
+        matches[:] = [reconcile_report(rep, path, root) for rep, path in zip(reports, texts,
+                                                                             strict=True)]
+        return sum(len(r.matches) for r in matches)
 
     def exact() -> int:
-        found = 0
-        for items_, cands in work:
-            keys = {normalise_text(c.text) for c in cands}
-            found += sum(normalise_text(i.text) in keys for i in items_)
+        index, found = upr_info_index(root), 0
+        for rec in matches:
+            keys = {normalise_text(c.text) for c in index.get((rec.report.session, rec.iso3), [])}
+            found += sum(normalise_text(i.text) in keys for i in rec.report.items)
         return found
 
     fuzzy_n, fuzzy_s = timed(fuzzy)

@@ -40,8 +40,8 @@ from hrkg.resources import resource_dir
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.upr import cycle_of, review_iri
 
-__all__ = ["UprReportLoader", "Reconciled", "reconcile", "upr_info_index", "report_symbols",
-           "GROUPS"]
+__all__ = ["UprReportLoader", "Reconciled", "reconcile", "reconcile_report", "upr_info_index",
+           "report_symbols", "GROUPS"]
 
 # The report's grouping → concept of the scheme hr:ReportGroups (ontology/schemes.ttl)
 GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
@@ -111,11 +111,15 @@ def _item_iri(session: int, iso3: str, item: Item) -> NamedNode:
     return rid("recommendation", "upr", session, iso3, key)
 
 
-def reconcile(path: Path, root: Path | None, load: LoadReport | None = None) -> Reconciled:
+def reconcile(path: Path, root: Path | None) -> Reconciled:
     """Read one report and match it against the UPR Info export under ``root`` (none: no
-    matching). Raises LoaderError when the report cannot be placed (no state, no session)."""
+    matching). Raises LoaderError when the report cannot be read or placed."""
+    return reconcile_report(read(path, resolver().resolve), path, root)
+
+
+def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
+    """Match a report already read (see :func:`reconcile`)."""
     res = resolver()
-    rep = read(path, res.resolve)
     iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
     if iso3 is None:
         raise LoaderError(path, f"the state under review ({rep.state_written!r} under the "
@@ -156,7 +160,7 @@ class UprReportLoader(Loader):
                             f"(upr-reports/txt/{twin.name}) is loaded instead")
                 return
         try:
-            rec = reconcile(source.path, root, report)
+            rec = reconcile(source.path, root)
         except LoaderError as exc:
             report.error(str(exc).removeprefix(f"{source.path}: "))
             return
