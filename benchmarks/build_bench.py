@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bundled import build_bundled
+from bundled import build_bundled, print_table
 from pyoxigraph import RdfFormat, Store
 
 from hrkg.store import current_store
@@ -38,10 +38,7 @@ def main() -> None:
             ("  indexing (s)", f"{tm.get('indexing', 0):.2f}", ""),
             ("  validation, fast engine (s)", f"{tm.get('validation', 0):.2f}", ""),
             ("oxigraph bulk load of the same N-Quads (s)", f"{floor_s:.2f}", "1.0x (floor)")]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'figure':{width}}  {'value':>10}  ratio")
-    for name, value, ratio in rows:
-        print(f"{name:{width}}  {value:>10}  {ratio}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The bundled data built into a store for the benchmarks: all of it, or no figures."""
+"""What the benchmarks share: the bundled data built into a store (all of it, or no
+figures) and the table they print."""
 
 from __future__ import annotations
 
@@ -21,3 +22,12 @@ def build_bundled(root: Path, validate: bool) -> BuildResult:
     if not result.ok:
         sys.exit(f"build failed: {result.failed}")
     return result
+
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    """Rows of (figure, value, ratio) as an aligned table."""
+    width = max(len(r[0]) for r in rows)
+    value_width = max(10, *(len(r[1]) for r in rows))
+    print(f"{'figure':{width}}  {'value':>{value_width}}  ratio")
+    for name, value, ratio in rows:
+        print(f"{name:{width}}  {value:>{value_width}}  {ratio}")

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 
+from bundled import print_table
 from hrkg.loaders.upr_report import reconcile_report, upr_info_index
 from hrkg.loaders.upr_report_text import decode, read
 
@@ -80,10 +81,7 @@ def main() -> None:
         ("reconcile, RapidFuzz (s)", f"{fuzzy_s:.2f}",
          f"{fuzzy_s / exact_s:.0f}x exact, {fuzzy_n} matched (+{fuzzy_n - exact_n})"),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'figure':{width}}  {'value':>12}  ratio")
-    for name, value, ratio in rows:
-        print(f"{name:{width}}  {value:>12}  {ratio}")
+    print_table(rows)
 
 
 if __name__ == "__main__":
