@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from hrkg.errors import LoaderError
-from hrkg.loaders.upr_report import reconcile, report_symbols, upr_info_index
-from hrkg.reference import resolver
+from hrkg.loaders.upr_report import reconcile, text_twin, upr_info_index
 
 __all__ = ["ReportRow", "Corpus", "corpus", "report_files"]
 
@@ -106,15 +105,13 @@ class Corpus:
 def report_files(root: Path) -> list[Path]:
     """What the loader reads: every text, and each PDF that has no text of its own."""
     texts = sorted((root / "upr-reports" / "txt").glob("*.txt"))
-    stems = {p.stem for p in texts}
     pdfs = [p for p in sorted((root / "upr-reports" / "pdf").glob("*.pdf"))
-            if p.stem not in stems]
+            if text_twin(p, root) is None]
     return texts + pdfs
 
 
 def corpus(root: Path) -> Corpus:
     started = time.perf_counter()
-    res = resolver()
     upr_info_index(root)
     rows, unmatched = [], []
     for path in report_files(root):
@@ -127,16 +124,14 @@ def corpus(root: Path) -> Corpus:
             row.error = str(exc).removeprefix(f"{path}: ")
             continue
         rep = rec.report
-        known = report_symbols().get(path.stem)
-        row.symbol = rep.symbol or (known[0] if known else None)
+        row.symbol = rec.symbol
         row.state, row.session = rec.iso3, rep.session
         row.review_date = rep.review_date.isoformat() if rep.review_date else None
         row.recommendations = len(rep.items)
         row.matched = len(rec.matches)
         row.only_in_report = len(rec.unmatched_items)
         row.upr_info_not_in_report = len(rec.unmatched_upr_info)
-        row.unresolved_states = sorted({s for i in rep.items for s in i.states_written
-                                        if res.resolve(s) is None})
+        row.unresolved_states = rec.unresolved
         row.missing_paragraphs = rep.missing_paragraphs()
         review = f"{rep.session}/{rec.iso3}"
         for i in rec.unmatched_items:

@@ -41,7 +41,7 @@ from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.upr import cycle_of, review_iri
 
 __all__ = ["UprReportLoader", "Reconciled", "reconcile", "reconcile_report", "upr_info_index",
-           "report_symbols", "GROUPS"]
+           "report_symbols", "text_twin", "GROUPS"]
 
 # The report's grouping → concept of the scheme hr:ReportGroups (ontology/schemes.ttl)
 GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
@@ -104,6 +104,27 @@ class Reconciled:
     matches: list[Match]
     unmatched_items: list[int]
     unmatched_upr_info: list[Candidate]    # UPR Info recommendations of this review alone
+    symbol: str | None                     # the text's, else the symbols table's
+    # per item: the names kept as written, each with why ("is not a known state", …)
+    as_written: list[list[tuple[str, str]]]
+
+    @property
+    def unresolved(self) -> list[str]:
+        """The recommending states, as written, that name no known state."""
+        return sorted({name for names in self.as_written for name, why in names
+                       if why == NOT_KNOWN})
+
+
+NOT_KNOWN = "is not a known state"
+SELF = "is the state under review"
+
+
+def text_twin(path: Path, root: Path) -> Path | None:
+    """The text of the same report as a PDF, where one is pinned (it is read instead)."""
+    if path.suffix.lower() != ".pdf":
+        return None
+    twin = root / "upr-reports" / "txt" / f"{path.stem}.txt"
+    return twin if twin.is_file() else None
 
 
 def _item_iri(session: int, iso3: str, item: Item) -> NamedNode:
@@ -127,12 +148,17 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
                                 "is not a known state (data/reference/state-aliases.tsv)")
     if rep.session is None:
         raise LoaderError(path, "no Working Group session in the report's opening pages")
-    states = []
+    states, as_written = [], []
     for item in rep.items:
-        found = {res.resolve(s) for s in item.states_written}
-        found.discard(None)
-        found.discard(iso3)  # a state does not recommend to itself: kept as written
+        found, kept = set(), []
+        for written in item.states_written:
+            iso = res.resolve(written)
+            if iso is None or iso == iso3:  # a state does not recommend to itself
+                kept.append((written, SELF if iso else NOT_KNOWN))
+            else:
+                found.add(iso)
         states.append(frozenset(found))
+        as_written.append(kept)
     items = [Candidate(n, i.text, s)
              for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
     cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
@@ -140,7 +166,10 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     iris = [_item_iri(rep.session, iso3, i) for i in rep.items]
     for m in matches:
         iris[m.item] = cands[m.candidate].key
-    return Reconciled(rep, iso3, states, iris, matches, lone, [cands[j] for j in left])
+    known = report_symbols().get(path.stem)
+    symbol = rep.symbol or (known[0] if known else None)
+    return Reconciled(rep, iso3, states, iris, matches, lone, [cands[j] for j in left], symbol,
+                      as_written)
 
 
 class UprReportLoader(Loader):
@@ -153,12 +182,11 @@ class UprReportLoader(Loader):
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         yield from self.describe_source(source)
         root = _data_root(source)
-        if source.path.suffix.lower() == ".pdf":
-            twin = root / "upr-reports" / "txt" / f"{source.path.stem}.txt"
-            if twin.is_file():
-                report.warn(f"not read: the text of the same report "
-                            f"(upr-reports/txt/{twin.name}) is loaded instead")
-                return
+        twin = text_twin(source.path, root)
+        if twin is not None:
+            report.warn(f"not read: the text of the same report "
+                        f"(upr-reports/txt/{twin.name}) is loaded instead")
+            return
         try:
             rec = reconcile(source.path, root)
         except LoaderError as exc:
@@ -170,11 +198,7 @@ class UprReportLoader(Loader):
     def _emit(self, source: Source, rec: Reconciled, report: LoadReport) -> Iterator[Quad]:
         g, rep, iso3 = source.graph, rec.report, rec.iso3
         for problem in rep.problems:
-            m = re.match(r"line (\d+): (.*)", problem)
-            if m:
-                report.warn(m.group(2), int(m.group(1)))
-            else:
-                report.warn(problem)
+            report.warn(problem.message, problem.line)
         review = review_iri(rep.session, iso3)
         yield Quad(review, RDF.type, HR.UPRReview, g)
         yield Quad(review, HR.stateUnderReview, state_iri(iso3), g)
@@ -188,22 +212,20 @@ class UprReportLoader(Loader):
                 report.warn(f"the file name says {named.group(1)}, but the report is of the "
                             f"review on {rep.review_date.isoformat()} (session {rep.session}): "
                             "this file holds another year's report")
-        symbol = rep.symbol
         known = report_symbols().get(source.path.stem)
-        if known and symbol and known[0] != symbol:
-            report.warn(f"the text names {symbol}; upr-report-symbols.tsv says {known[0]}: "
+        if known and rep.symbol and known[0] != rep.symbol:
+            report.warn(f"the text names {rep.symbol}; upr-report-symbols.tsv says {known[0]}: "
                         "the text's is kept")
-        symbol = symbol or (known[0] if known else None)
-        if symbol:
-            yield Quad(review, HR.reportSymbol, lit(symbol), g)
+        if rec.symbol:
+            yield Quad(review, HR.reportSymbol, lit(rec.symbol), g)
             report.made["reports with a symbol"] += 1
         else:
             report.warn("no report symbol: not in the text, not in "
                         "data/reference/upr-report-symbols.tsv")
         matched = {m.item for m in rec.matches}
-        res = resolver()
         in_pdf = source.path.suffix.lower() == ".pdf"  # its lines are not the file's
-        for n, (item, states, s) in enumerate(zip(rep.items, rec.states, rec.iris, strict=True)):
+        for n, (item, states, s, kept) in enumerate(
+                zip(rep.items, rec.states, rec.iris, rec.as_written, strict=True)):
             yield Quad(s, RDF.type, HR.Recommendation, g)
             yield Quad(s, HR.review, review, g)
             yield Quad(s, HR.reportText, lit(item.text), g)
@@ -213,14 +235,11 @@ class UprReportLoader(Loader):
             yield Quad(s, HR.reportGroup, GROUPS[item.group], g)
             for iso in sorted(states):
                 yield Quad(s, HR.recommendingState, state_iri(iso), g)
-            for written in item.states_written:
-                found = res.resolve(written)
-                if found is None or found == iso3:
-                    why = ("is the state under review" if found else "is not a known state")
-                    report.warn(f"{item.paragraph}: recommending state {written!r} {why}; "
-                                "kept as written", item.line)
-                    report.not_mapped("recommending state", written)
-                    yield Quad(s, HR.recommenderAsWritten, lit(written), g)
+            for written, why in kept:
+                report.warn(f"{item.paragraph}: recommending state {written!r} {why}; "
+                            "kept as written", item.line)
+                report.not_mapped("recommending state", written)
+                yield Quad(s, HR.recommenderAsWritten, lit(written), g)
             if not item.states_written and n not in matched:
                 # the extraction lost the closing parenthesis: the item is kept, marked
                 yield Quad(s, HR.recommenderAsWritten, lit("(not named in the report)"), g)

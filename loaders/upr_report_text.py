@@ -19,7 +19,8 @@ from pathlib import Path
 
 from hrkg.errors import LoaderError
 
-__all__ = ["Report", "Item", "decode", "parse", "pdf_text", "read", "split_states", "ORDINALS"]
+__all__ = ["Report", "Item", "Problem", "decode", "parse", "pdf_text", "read", "split_states",
+           "ORDINALS"]
 
 _UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
           "ninth"]
@@ -70,6 +71,17 @@ _NUMBER = re.compile(r"^\s*(\d{1,3})\.(?:\s+|$)")
 _END = re.compile(r"All conclusions and/or recommendations (\w+ ){1,2}in the present report", re.I)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Something the parser could not read, with the line of the file where known."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
 @dataclass
 class Item:
     paragraph: str            # "92.1"
@@ -92,7 +104,10 @@ class Report:
     review_date: date | None = None
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # "92" → (group, intro)
     items: list[Item] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(message, line))
 
     def missing_paragraphs(self) -> list[str]:
         """Gaps in the numbering of each group (92.1, 92.2, 92.4 → 92.3 missing)."""
@@ -205,7 +220,7 @@ def _header(report: Report, text: str) -> None:
     if m and "WG" not in m.group(0):
         report.symbol = f"A/HRC/{m.group(1)}/{m.group(2)}"
     else:
-        report.problems.append("no report symbol (A/HRC/n/n) in the text")
+        report.problem("no report symbol (A/HRC/n/n) in the text")
     m = re.search(r"Human Rights Council\s+(\S+)\s+session", flat, re.I)
     if m:
         report.hrc_session = _ordinal(m.group(1))
@@ -217,7 +232,7 @@ def _header(report: Report, text: str) -> None:
         if m:
             report.session = int(m.group(1))
         else:
-            report.problems.append("no Working Group session in the text")
+            report.problem("no Working Group session in the text")
     m = re.search(r"Report of the Working Group on\s+the\s+Universal\s*Periodic Review\s*\*?\s*"
                   r"(.+?)\s*(?:Addendum|Contents|Distr\.|GE\.\d|$)", flat[:6000], re.I)
     if m:
@@ -228,7 +243,7 @@ def _header(report: Report, text: str) -> None:
         written = next((p for p in pieces if p), "")
         report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*\u2217")
     else:
-        report.problems.append("no state under review after the report's title")
+        report.problem("no state under review after the report's title")
     m = re.search(r"review of (.{2,80}?) was held at the (?:\d+\w*|\w+) meeting,? (?:held )?on "
                   r"(\d{1,2}) (\w+) (\d{4})", flat)
     if m:
@@ -236,7 +251,7 @@ def _header(report: Report, text: str) -> None:
     if m and m.group(3).lower() in _MONTHS:
         report.review_date = date(int(m.group(4)), _MONTHS[m.group(3).lower()], int(m.group(2)))
     else:
-        report.problems.append("no date of the review in the text")
+        report.problem("no date of the review in the text")
 
 
 def group_of(intro: str) -> str | None:
@@ -414,7 +429,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
         elif ln.strip():
             pending += " " + ln.strip()
     else:
-        report.problems.append("the report ends inside its recommendations (cut short?)")
+        report.problem("the report ends inside its recommendations (cut short?)")
     top: str | None = None
     past_a_group = False
     for line, number, body in blocks:
@@ -436,8 +451,8 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
                 continue
             if top is None:
                 if not past_a_group:
-                    report.problems.append(f"line {line}: numbered paragraph {number} before "
-                                           "any group of recommendations")
+                    report.problem(f"numbered paragraph {number} before any group of "
+                                   "recommendations", line)
                 continue
             paragraph, restored = f"{top}.{number}", True
         else:
@@ -448,18 +463,18 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
                     and int(sub) == int(last[1]) + 1):
                 # a misprint of the group's number ("146.18" between 147.17 and 147.19)
                 paragraph, head = f"{top}.{sub}", top
-                report.problems.append(f"line {line}: printed as {number}, in the sequence "
-                                       f"of {top}: numbered {paragraph}")
+                report.problem(f"printed as {number}, in the sequence of {top}: numbered "
+                               f"{paragraph}", line)
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head
         parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1)
         for n, (text, states) in enumerate(parts, 1):
             if not text:
-                report.problems.append(f"line {line}: {paragraph} has no text")
+                report.problem(f"{paragraph} has no text", line)
                 continue
             if not states:
-                report.problems.append(f"line {line}: {paragraph} names no recommending state")
+                report.problem(f"{paragraph} names no recommending state", line)
             report.items.append(Item(paragraph, text, states, report.groups[top][0], line,
                                      restored, n if len(parts) > 1 else 0))
     if not report.items:
