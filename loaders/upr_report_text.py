@@ -289,13 +289,16 @@ def _balanced_tail(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _known_states(written: str, resolve) -> list[str]:
+    """The states a parenthesis names, as written, if it names only known states; else []."""
+    states = split_states(written, resolve)
+    return states if states and all(resolve(s) for s in states) else []
+
+
 def _ends_with_states(body: str, resolve) -> bool:
     """Whether a paragraph ends in a parenthesis of known states, as a recommendation does."""
     tail = _balanced_tail(body.rstrip(" ;.,"))
-    if tail is None:
-        return False
-    states = split_states(tail[1], resolve)
-    return bool(states) and all(resolve(s) for s in states)
+    return tail is not None and bool(_known_states(tail[1], resolve))
 
 
 def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
@@ -309,8 +312,8 @@ def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
         elif c == ")" and depth:
             depth -= 1
             if depth == 0:
-                states = split_states(body[begin + 1:i], resolve)
-                if states and all(resolve(s) for s in states):
+                states = _known_states(body[begin + 1:i], resolve)
+                if states:
                     out.append((begin, i + 1, states))
     return out
 
