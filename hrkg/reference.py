@@ -38,6 +38,7 @@ from hrkg.terms import (
 __all__ = [
     "REFERENCE_GRAPH", "Instrument", "instruments", "StateResolver", "resolver",
     "reference_quads", "state_iri", "instrument_iri", "regional_group_iri", "OBSERVERS",
+    "read_tsv",
 ]
 
 REFERENCE_GRAPH = "reference"
@@ -58,7 +59,8 @@ def regional_group_iri(code: str) -> NamedNode:
     return NamedNode(f"{DEFAULT_BASE}regional-group/{code}")
 
 
-def _read_tsv(path: Path) -> list[dict[str, str]]:
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """The rows of a reference table (tab-separated, a header line, "#" comment lines)."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t"))
 
@@ -88,7 +90,7 @@ class Instrument:
 def instruments() -> dict[str, Instrument]:
     """The instruments by code, in the order of the table."""
     out: dict[str, Instrument] = {}
-    for r in _read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
+    for r in read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
         out[r["code"]] = Instrument(
             code=r["code"], short_name=r["short_name"], kind=r["kind"],
             protocol_to=r["protocol_to"], adopted=int(r["adopted"]),
@@ -174,7 +176,7 @@ class StateResolver:
 
 @cache
 def resolver() -> StateResolver:
-    rows = _read_tsv(resource_dir("data") / "reference" / "state-aliases.tsv")
+    rows = read_tsv(resource_dir("data") / "reference" / "state-aliases.tsv")
     return StateResolver(Alias(r["spelling"], r["iso3"], r["met_in"]) for r in rows)
 
 

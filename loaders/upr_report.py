@@ -35,7 +35,7 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.errors import LoaderError
 from hrkg.mentions import instruments_mentioned
 from hrkg.reconcile import Candidate, Match, match
-from hrkg.reference import instrument_iri, resolver, state_iri
+from hrkg.reference import instrument_iri, read_tsv, resolver, state_iri
 from hrkg.resources import resource_dir
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.upr import cycle_of, review_iri
@@ -52,14 +52,8 @@ GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
 def report_symbols() -> dict[str, tuple[str, str]]:
     """File stem → (symbol, where it was read) for the reports whose text lacks it
     (data/reference/upr-report-symbols.tsv)."""
-    path = resource_dir("data") / "reference" / "upr-report-symbols.tsv"
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or line.startswith("file\t") or not line.strip():
-            continue
-        stem, symbol, where = line.split("\t")
-        out[stem] = (symbol, where)
-    return out
+    rows = read_tsv(resource_dir("data") / "reference" / "upr-report-symbols.tsv")
+    return {r["file"]: (r["symbol"], r["source"]) for r in rows}
 
 
 def _data_root(source: Source) -> Path:
