@@ -13,7 +13,7 @@ from functools import cache
 
 from hrkg.reference import instruments
 
-__all__ = ["instruments_mentioned"]
+__all__ = ["instruments_mentioned", "instrument_spans"]
 
 # How each parent treaty is named in running text, besides its label and short name.
 _PARENT = {
@@ -76,8 +76,21 @@ def instruments_mentioned(text: str) -> list[str]:
     ['CEDAW']
     """
     found: list[str] = []
-    for m in _pattern().finditer(text):
-        code = (m.lastgroup or "").replace("_", "-")
-        if code and code not in found:
+    for code, _, _ in instrument_spans(text):
+        if code not in found:
             found.append(code)
     return found
+
+
+def instrument_spans(text: str) -> list[tuple[str, int, int]]:
+    """(code, begin, end) of each instrument named in ``text``, in order.
+
+    >>> instrument_spans("ratify the CRPD")
+    [('CRPD', 11, 15)]
+    """
+    out = []
+    for m in _pattern().finditer(text):
+        code = (m.lastgroup or "").replace("_", "-")
+        if code:
+            out.append((code, m.start(), m.end()))
+    return out

@@ -1,0 +1,246 @@
+"""Reading a document file (an HTML page or plain text) into its text and its metadata.
+
+The text is what mentions' offsets index: for plain text, the file decoded with its line
+endings made "\\n"; for HTML, the words of the page's body as lexbor (selectolax) parses it,
+one line per block element, without scripts, styles, navigation or page footers.
+
+What cannot be read is refused whole with a message naming the file and what was expected:
+an empty file, a binary one, text that is not UTF-8 and does not say what it is. A page is
+never decoded by guessing, so no mis-decoded word reaches the graph.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from hrkg.errors import LoaderError
+
+__all__ = ["Page", "read_page", "sentences", "line_of"]
+
+_MAGIC = [(b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+          (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"\x1f\x8b", "gzip-compressed"), (b"\xd0\xcf\x11\xe0", "an old Office document")]
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas",
+            "nav", "footer", "aside", "form", "button", "select", "head"}
+_BLOCK = {"p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5",
+          "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th",
+          "blockquote", "pre", "figure", "figcaption", "address", "hr", "body", "details",
+          "summary", "caption"}
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
+
+
+@dataclass
+class Page:
+    """A document's text and what it says about itself."""
+
+    text: str
+    is_html: bool
+    meta: dict[str, str] = field(default_factory=dict)  # title, date, publisher, source
+    notes: list[str] = field(default_factory=list)      # things a reader should know
+
+
+def line_of(data: bytes | str, offset: int) -> tuple[int, int]:
+    """(line, column), both from 1, of an offset into ``data``."""
+    head = data[:offset]
+    nl = b"\n" if isinstance(head, bytes) else "\n"
+    line = head.count(nl) + 1
+    return line, offset - (head.rfind(nl) + 1) + 1
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", data[:4096], re.I)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _decode(path: Path, data: bytes, declared: str | None, html: bool) -> tuple[str, list[str]]:
+    notes: list[str] = []
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), notes
+    for name, magic in ((n, m) for m, n in _MAGIC):
+        if data.startswith(magic):
+            raise LoaderError(path, f"the file is {name}, not text; expected an HTML page or "
+                                    "plain text (nothing loaded from it)")
+    if b"\x00" in data[:8192]:
+        raise LoaderError(path, "the file is binary (it holds NUL bytes); expected an HTML page "
+                                "or plain text (nothing loaded from it)")
+    try:
+        return data.decode("utf-8"), notes
+    except UnicodeDecodeError as exc:
+        bad = exc
+    charset = declared or (_declared_charset(data) if html else None)
+    if charset and codecs.lookup(charset).name != "utf-8":
+        try:
+            text = data.decode(charset)
+        except UnicodeDecodeError as exc:
+            line, col = line_of(data, exc.start)
+            raise LoaderError(path, f"byte 0x{data[exc.start]:02X} at column {col} is not "
+                                    f"{charset}, the encoding the file declares (nothing loaded "
+                                    "from it)", line) from None
+        notes.append(f"not UTF-8: read as {charset}, the encoding "
+                     f"{'the sidecar' if declared else 'the page'} declares")
+        return text, notes
+    line, col = line_of(data, bad.start)
+    raise LoaderError(path, f"the file is not UTF-8 (byte 0x{data[bad.start]:02X} at column {col}) "
+                            "and declares no encoding; save it as UTF-8, or declare its charset "
+                            "(HTML <meta charset>, or \"encoding\" in the sidecar). Nothing loaded "
+                            "from it", line)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:8192]
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v")
+    return bad / max(1, len(sample))
+
+
+def read_page(path: Path, data: bytes | None = None, encoding: str | None = None) -> Page:
+    """The text and metadata of the document at ``path`` (``data``: its bytes, if read)."""
+    data = path.read_bytes() if data is None else data
+    if not data.strip():
+        raise LoaderError(path, "the file is empty; expected an HTML page or plain text "
+                                "(nothing loaded from it)")
+    head = data[:1024].lstrip().lower()
+    html = path.suffix.lower() in _HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html"))
+    text, notes = _decode(path, data, encoding, html)
+    if _control_share(text) > 0.01:
+        raise LoaderError(path, "the file is binary (control characters in its text); expected "
+                                "an HTML page or plain text (nothing loaded from it)")
+    if not html:
+        return Page(text.replace("\r\n", "\n").replace("\r", "\n"), False, {}, notes)
+    page = _html(text)
+    page.notes[:0] = notes
+    if not page.text.strip():
+        raise LoaderError(path, "the page has no text in its body (nothing loaded from it)")
+    return page
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def _html(source: str) -> Page:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(source)
+    meta = _html_meta(tree)
+    skipped: dict[str, int] = {}
+    out: list[str] = []
+
+    def walk(node, pre: bool) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                value = child.text_content or ""
+                out.append(value if pre else re.sub(r"\s+", " ", value))
+            elif tag in _SKIPPED:
+                skipped[tag] = skipped.get(tag, 0) + 1
+            elif tag == "br":
+                out.append("\n")
+            elif tag.startswith("-") or tag in ("img", "input", "video", "audio", "source"):
+                continue
+            elif tag in _BLOCK:
+                sep = "\n\n" if tag in _PARAGRAPH else "\n"
+                out.append(sep)
+                walk(child, pre or tag == "pre")
+                out.append(sep)
+            else:
+                walk(child, pre)
+
+    body = tree.body if tree.body is not None else tree.root
+    if body is not None:
+        walk(body, False)
+    text = "".join(out)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    notes = []
+    for tag in ("script", "style", "noscript", "iframe", "object"):
+        if skipped.get(tag):
+            notes.append(f"{skipped[tag]} <{tag}> element(s) skipped: code, not text")
+    return Page(text, True, meta, notes)
+
+
+def _iso_date(value: str) -> str | None:
+    m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value or "")
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _html_meta(tree) -> dict[str, str]:
+    metas: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key and attrs.get("content") and key not in metas:
+            metas[key] = attrs["content"].strip()
+    out: dict[str, str] = {}
+    title_node = tree.css_first("title")
+    title = metas.get("og:title") or (title_node.text(strip=True) if title_node else "")
+    if title:
+        out["title"] = re.sub(r"\s+", " ", title)
+    for key in ("article:published_time", "date", "dcterms.date", "dc.date", "datepublished",
+                "dc.date.issued", "pubdate"):
+        if (d := _iso_date(metas.get(key, ""))):
+            out["date"] = d
+            break
+    else:
+        time_node = tree.css_first("time[datetime]")
+        if time_node is not None and (d := _iso_date(time_node.attributes.get("datetime") or "")):
+            out["date"] = d
+    publisher = metas.get("og:site_name") or metas.get("publisher") or metas.get("dc.publisher")
+    if publisher:
+        out["publisher"] = publisher
+    canonical = tree.css_first('link[rel="canonical"]')
+    url = (canonical.attributes.get("href") if canonical is not None else None) or metas.get("og:url")
+    if url and re.match(r"https?://", url):
+        out["source"] = url.strip()
+    return out
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+_ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,4}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|para|paras|H\.E|Jr|Sr|"
+                     r"Inc|Ltd|Co|Gen|Gov|Sen|Rep|Amb|Prof|vs|etc|cf|e\.g|i\.e|Jan|Feb|Mar|Apr|"
+                     r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
+
+
+_STARTERS = {"The", "These", "This", "That", "Those", "It", "Its", "He", "She", "They", "We",
+             "In", "On", "At", "For", "But", "And", "As", "A", "An", "There", "Under", "With"}
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(begin, end) of each sentence: a line is never part of two sentences; inside a line a
+    sentence ends at ".", "!" or "?" before a space and a capital (not after "U.S." or "Mr.")."""
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        start = m.start()
+        line = m.group()
+        for b in re.finditer(r"[.!?][”\"’)]?\s+(?=[A-Z“\"(])", line):
+            head = line[: b.start() + 1]
+            if _ABBREV.search(head[-12:]):
+                # "U.S. Department": one sentence; "... the D.P.R.K. These reports": two
+                nxt = re.match(r"\w+", line[b.end():])
+                if not (re.search(r"(?:[A-Z]\.){2,}$", head) and nxt and nxt.group() in _STARTERS):
+                    continue
+            end = m.start() + b.start() + len(b.group().rstrip())
+            if end > start:
+                out.append((start, end))
+            start = m.start() + b.end()
+        if start < m.end():
+            out.append((start, m.end()))
+    return [(b, e) for b, e in ((b, len(text[b:e].rstrip()) + b) for b, e in out) if e > b]
