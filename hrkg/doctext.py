@@ -166,8 +166,9 @@ def _html(source: str) -> Page:
     text = re.sub(r"[ \t]{2,}", " ", text)
     notes = []
     for tag in ("script", "style", "noscript", "iframe", "object"):
-        if skipped.get(tag):
-            notes.append(f"{skipped[tag]} <{tag}> element(s) skipped: code, not text")
+        n = len(tree.css(tag))   # in the head too, which is skipped whole
+        if n:
+            notes.append(f"{n} <{tag}> element(s) skipped: code, not text")
     return Page(text, True, meta, notes)
 
 

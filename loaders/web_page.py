@@ -122,7 +122,8 @@ class WebPageLoader(Loader):
         try:
             page = read_page(source.path, encoding=sidecar.get("encoding"))
         except LoaderError as exc:
-            report.error(str(exc).removeprefix(f"{source.path}").lstrip(":").strip(), exc.line)
+            message = re.sub(rf"^{re.escape(str(source.path))}(?::\d+)?:\s*", "", str(exc))
+            report.error(message, exc.line)
             report.not_mapped("file", source.relpath)
             return
         except LookupError as exc:

@@ -259,3 +259,43 @@ def test_report_paragraphs(store, data_dir: Path) -> None:
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_query_is_tested_here(name: str) -> None:
     assert f'"{name}"' in Path(__file__).read_text()
+
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "data" / "documents"
+
+
+def test_liberia_iccpr_dates_in_documents(store) -> None:
+    rows = answer(store, "liberia-iccpr-dates-in-documents")
+    assert [(r["kind"], r["date"]) for r in rows] == [("Signature", "1967-04-18"),
+                                                      ("Ratification", "2004-09-22")]
+    page = (DOCUMENTS / "us-embassy-monrovia-human-rights-defenders.txt").read_text(encoding="utf-8")
+    for r, words in zip(rows, ("On April 18, 1967, Liberia became the twelfth State to sign",
+                               "Liberia ratified both on September 22, 2004"), strict=True):
+        assert r["sentence"].startswith(words)
+        assert page[int(r["begin"]):int(r["end"])] == r["sentence"]
+        assert r["document"] == "U.S. Support for Human Rights Defenders"
+
+
+def test_people_mentioned_with_north_korea(store) -> None:
+    rows = {r["person"].rsplit("/", 1)[1]: r for r in answer(store, "people-mentioned-with-north-korea")}
+    # the six officials the release names, its speaker, the envoy, the rapporteur, the
+    # special representative, and Secretary Kerry (the landing page names North Korea too)
+    assert set(rows) == {"kim-won-hong", "kim-yo-jong", "choe-hwi", "kim-il-nam", "min-byong-chol",
+                         "jo-yong-won", "mark-toner", "robert-king", "marzuki-darusman", "sung-kim",
+                         "john-kerry"}
+    assert rows["robert-king"]["positions"] == "Special Envoy for North Korean Human Rights Issues"
+    assert set(rows["robert-king"]["documents"].split(" | ")) == {
+        "Human Rights", "U.S. Policy On N. Korea Human Rights"}
+    assert rows["marzuki-darusman"]["positions"] == (
+        "Special Rapporteur on the situation of human rights in the DPRK (United Nations)")
+    assert rows["sung-kim"]["positions"] == (
+        "Special Representative for North Korea Policy (U.S. Department of State)")
+
+
+def test_documents_mentioning_us_upr(store) -> None:
+    rows = answer(store, "documents-mentioning-us-upr")
+    assert {r["document"].rsplit("/", 1)[1] for r in rows} == {"ushrn-us-upr-global-scrutiny-2020"}
+    assert [(r["session"], r["anchor"]) for r in rows] == [
+        ("36", "2020"), ("36", "November 9, 2020"), ("9", "2011"), ("22", "2015"), ("36", "November 2020")]
+    text = (DOCUMENTS / "ushrn-us-upr-global-scrutiny-2020.txt").read_text(encoding="utf-8")
+    assert all(text[int(r["begin"]):int(r["begin"]) + len(r["anchor"])] == r["anchor"] for r in rows)
