@@ -35,9 +35,10 @@ test: install browser  ## set up and run the whole suite
 lint: install  ## ruff
 	$(BIN)/ruff check hrkg loaders tests benchmarks
 
-bench: install  ## build, report parsing/reconciliation, validation and endpoint figures, each against its baseline in the same run
+bench: install  ## build, report parsing/reconciliation, document extraction, validation and endpoint figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/report_bench.py
+	$(BIN)/python benchmarks/doc_bench.py
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/serve_bench.py
 

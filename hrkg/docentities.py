@@ -21,6 +21,7 @@ that ``text[begin:end]`` is the anchor text. Rules, not lists of sentences:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -200,7 +201,7 @@ TITLE_HEADS = {
     "Congressman", "Congresswoman", "Governor", "Mayor", "founder", "Founder", "co-founder",
     "Co-founder", "Deputy", "Administrator", "Ombudsman", "Ombudsperson", "Attorney",
     "Prosecutor", "Chancellor", "Premier", "Member", "Vice", "Executive", "Rector", "Dean",
-    "Professor", "Coordinator", "Manager", "Lead", "Leader", "Expert", "Attaché", "Consul",
+    "Professor", "Manager", "Lead", "Leader", "Expert", "Attaché", "Consul",
     "Undersecretary", "Under-Secretary-General", "Secretary-General",
 }
 HONORIFICS = {"Ambassador", "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "H.E", "Excellency",
@@ -235,12 +236,12 @@ NOT_NAMES = {
     "Transcript", "Heroes", "Administration", "Province", "Ministry", "Division", "Inspection",
     "Organization", "Guidance", "Propaganda", "Agitation", "Embassy", "Mission", "Public",
     "Diplomacy", "Defenders", "Defender", "Civil", "Society", "Global", "Record", "Scrutiny",
-    "Black", "Sex", "Worker", "Collective", "Law", "School", "Week", "Award", "Day", "Month",
+    "Black", "Sex", "Worker", "Collective", "School", "Week", "Award", "Day", "Month",
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct",
     "Nov", "Dec", "UN", "UPR", "US", "U", "S", "His", "Her", "Their", "Our", "My", "Your",
-    "Contact", "Person", "Breaking", "Direct", "Link", "Policy", "Focus", "Featured", "Quote",
+    "Contact", "Person", "Breaking", "Direct", "Link", "Focus", "Featured", "Quote",
     "All", "See", "Recent", "Posts", "About", "Who", "Uses", "Inquiry", "Council's", "Chair",
     "Secretariat", "Tier", "Country", "Particular", "Concern", "Arab", "Spring", "Square",
 }
@@ -330,14 +331,37 @@ class _Doc:
         self.toks = _tokens(text)
         self.x = Extraction()
         self.sents = sentences(text)
-        self.taken: list[tuple[int, int]] = []  # person/org spans, for overlap checks
+        self.by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)  # sorted spans
+        self.longest: dict[str, int] = defaultdict(int)
+        self.keys_at: dict[tuple[str, int, int], str] = {}
+
+    def within(self, kind: str, begin: int, end: int) -> list[Span]:
+        """The spans of ``kind`` inside [begin, end), in order."""
+        spans = self.by_kind[kind]
+        i = bisect.bisect_left(spans, (begin, -1))
+        out = []
+        while i < len(spans) and spans[i][0] < end:
+            b, e = spans[i]
+            if e <= end:
+                out.append(Span(b, e, kind, self.keys_at[(kind, b, e)]))
+            i += 1
+        return out
 
     def add(self, begin: int, end: int, kind: str, key: str) -> None:
         self.x.spans.append(Span(begin, end, kind, key))
+        bisect.insort(self.by_kind[kind], (begin, end))
+        self.keys_at[(kind, begin, end)] = key
+        self.longest[kind] = max(self.longest[kind], end - begin)
 
-    def overlaps(self, begin: int, end: int, kind: str | None = None) -> bool:
-        return any(s.begin < end and begin < s.end and (kind is None or s.kind == kind)
-                   for s in self.x.spans)
+    def overlaps(self, begin: int, end: int, kind: str) -> bool:
+        spans = self.by_kind[kind]
+        j = bisect.bisect_left(spans, (end, -1)) - 1
+        floor = begin - self.longest[kind]
+        while j >= 0 and spans[j][0] >= floor:
+            if spans[j][1] > begin:
+                return True
+            j -= 1
+        return False
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         for b, e in self.sents:
@@ -458,10 +482,7 @@ def _find_orgs(d: _Doc) -> None:
                 j += 1
         if j - i < 2:
             continue
-        b, e = toks[i][1], toks[j - 1][2]
-        if any(s.kind == "org" and s.begin <= b and e <= s.end for s in d.x.spans):
-            continue
-        found.append((b, e))
+        found.append((toks[i][1], toks[j - 1][2]))
     for b, e in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if d.overlaps(b, e, "org"):
             continue
@@ -473,7 +494,7 @@ def _find_orgs(d: _Doc) -> None:
         d.x.orgs.setdefault(key, re.sub(r"^(?:the|The)\s+", "", name))
     # acronyms: "Black Sex Worker Collective (BSWC)", or the initials of a body named here
     acronyms: dict[str, str] = {}
-    for s in [s for s in d.x.spans if s.kind == "org"]:
+    for s in d.within("org", 0, len(text)):
         m = re.match(r"\s*\(([A-Z]{2,8})\)", text[s.end:s.end + 12])
         if m:
             acronyms[m.group(1)] = s.key
@@ -535,8 +556,7 @@ def _position(d: _Doc, phrase: str, base: int) -> list[tuple[str, str | None]]:
     base += phrase.rfind(post)
     phrase = post
     org = None
-    inner = sorted((s for s in d.x.spans if s.kind == "org" and base <= s.begin
-                    and s.end <= base + len(phrase)), key=lambda s: s.begin)
+    inner = d.within("org", base, base + len(phrase))
     for s in reversed(inner):   # a body that ends the phrase: "... of the X", "Vice Director KWP X"
         rel_b, rel_e = s.begin - base, s.end - base
         tail = phrase[rel_e:].strip()
@@ -626,7 +646,7 @@ def _find_people(d: _Doc) -> None:
         person(m.start("name"), m.end("name"))
 
     people = d.x.people
-    for b, e, written, posts in sorted(found):
+    for _b, _e, written, posts in sorted(found):
         key = person_key(written)
         p = people.setdefault(key, Person(key))
         p.names.add(written)

@@ -18,6 +18,7 @@ declaring its encoding) loads nothing but its source description, and says why.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import json
 import re
@@ -63,10 +64,6 @@ class Item:
     kind: str | None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.start() < len(text) or m.end() > m.start()]
-
-
 def listing_items(text: str) -> list[Item]:
     """The items of a news list: each is a title line, a "date | speaker" line under it (and
     a document type line such as "Press Release" above it), then its text down to "...Read
@@ -75,17 +72,18 @@ def listing_items(text: str) -> list[Item]:
     if len(bylines) < 2:
         return []
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    ends = [e for _, e in lines]
     starts: list[tuple[int, str, str | None, re.Match]] = []
     for m in bylines:
-        before = [ln for ln in lines if ln[1] <= m.start()]
-        if not before:
+        n = bisect.bisect_right(ends, m.start())   # the lines that end before the byline
+        if not n:
             continue
-        tb, te = before[-1]
+        tb, te = lines[n - 1]
         title = text[tb:te].strip()
         kind = None
         begin = tb
-        if len(before) >= 2:
-            kb, ke = before[-2]
+        if n >= 2:
+            kb, ke = lines[n - 2]
             if text[kb:ke].strip().lower() in DOC_TYPES:
                 kind, begin = text[kb:ke].strip(), kb
         starts.append((begin, title, kind, m))
@@ -217,16 +215,16 @@ class WebPageLoader(Loader):
             report.made["news items (hr:Document)"] += 1
             report.rows += 1
             yield from self._entities(source, report, idoc, stem, local, body, x, state,
-                                      offset=item.begin)
+                                      offset=item.begin, page_text=text)
 
     # --- entities ----------------------------------------------------------------------------
 
     def _entities(self, source: Source, report: LoadReport, doc: NamedNode, stem: str,
                   local: tuple[str, ...], text: str, x: Extraction, state: _Emitted,
-                  offset: int = 0) -> Iterator[Quad]:
+                  offset: int = 0, page_text: str = "") -> Iterator[Quad]:
         g = source.graph
         for where, message in x.problems:
-            report.warn(message, line_of(text, where)[0] + _line_base(source, offset))
+            report.warn(message, line_of(text, where)[0] + page_text.count("\n", 0, offset))
         entity_of = {
             "state": lambda k: state_iri(k),
             "instrument": lambda k: instrument_iri(k),
@@ -298,16 +296,6 @@ class WebPageLoader(Loader):
             yield Quad(m, HR.beginIndex, typed(span.begin, XSD.integer), g)
             yield Quad(m, HR.endIndex, typed(span.end, XSD.integer), g)
             report.made["hr:Mention"] += 1
-
-
-def _line_base(source: Source, offset: int) -> int:
-    """Lines before an item's text in its page (0 for the page itself)."""
-    if not offset:
-        return 0
-    try:
-        return source.path.read_text(encoding="utf-8")[:offset].count("\n")
-    except (OSError, UnicodeDecodeError):
-        return 0
 
 
 def _known_org(name: str) -> str:

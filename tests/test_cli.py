@@ -120,4 +120,4 @@ def test_loaders_listed() -> None:
     code, out = run("loaders")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "ratification-csv", "upr-info-csv", "upr-report", "us-upr-cycle3"]
+        "ratification-csv", "upr-info-csv", "upr-report", "us-upr-cycle3", "web-page"]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hrkg.loaders.base import LoadReport, Source
+from hrkg.loaders.web_page import WebPageLoader
 from pyoxigraph import Store
 
 from hrkg.docentities import extract, person_key
-from hrkg.loaders.base import LoadReport, Source
-from hrkg.loaders.web_page import WebPageLoader
 from hrkg.store import open_read_only
 from tests.gold.score import GOLD, load_documents, score, unseen_documents
 
