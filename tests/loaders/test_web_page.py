@@ -39,10 +39,10 @@ def load(path: Path, name: str | None = None) -> tuple[list, LoadReport]:
 # --- the seeds in the built store --------------------------------------------------------
 
 
-def test_five_seeds_copied_byte_for_byte() -> None:
-    seeds = REPO.parent / "shared" / "seeds"
+def test_five_seeds_copied_byte_for_byte(data_dir: Path) -> None:
+    seeds = data_dir.parent / "seeds"   # ../shared/seeds beside ../shared/data
     if not seeds.is_dir():
-        pytest.skip("the seeds are not beside the checkout")
+        pytest.skip(f"the seeds are not beside the datasets ({seeds})")
     assert sorted(p.read_bytes() for p in seeds.glob("0*.txt")) == sorted(p.read_bytes() for p in SEEDS)
     for p in SEEDS:   # each has a sidecar with a title
         assert yaml.safe_load(p.with_name(p.stem + ".meta.json").read_text())["title"]
