@@ -36,7 +36,8 @@ from hrkg.resources import resource_dir
 from hrkg.terms import slug
 from hrkg.upr_schedule import reviews_of
 
-__all__ = ["Span", "Person", "Action", "Extraction", "extract", "person_key", "org_key"]
+__all__ = ["Span", "Person", "Action", "Extraction", "extract", "person_key", "org_key",
+           "known_org_key", "organizations", "dates_in"]
 
 # --- results -------------------------------------------------------------------------------
 
@@ -315,6 +316,16 @@ def person_key(name: str) -> str:
     return slug(" ".join(words))
 
 
+def known_org_key(name: str) -> str:
+    """The key of the body ``name`` names as a whole: the table's where it is one of its
+    names ("State Department" → us-department-of-state), else :func:`org_key`."""
+    toks = _tokens(name)
+    for i, j, key in _orgs().find(toks):
+        if i == 0 and j == len(toks):
+            return key
+    return org_key(name)
+
+
 def org_key(name: str) -> str:
     name = re.sub(r"^(?:the|The)\s+", "", name.strip())
     name = re.sub(r"\bU\.S\.(?=\s|$)", "US", name)
@@ -411,14 +422,10 @@ def _find_instruments(d: _Doc) -> None:
         d.add(b, e, "instrument", code)
     for codes, rx in _EXTRA_INSTRUMENTS:
         for m in re.finditer(rx, d.text):
-            b = m.start() + (len(m.group()) - len(m.group().lstrip()))
-            if m.group().lower().startswith("the ") and "Covenants" not in m.group():
-                b += 4
+            if len(codes) == 1 and d.overlaps(m.start(), m.end(), "instrument"):
+                continue   # the shared recognizer named it already
             for code in codes:
-                if not d.overlaps(b, m.end(), "instrument") or len(codes) > 1:
-                    if not any(s.kind == "instrument" and s.key == code and s.begin <= b and m.end() <= s.end
-                               for s in d.x.spans):
-                        d.add(b, m.end(), "instrument", code)
+                d.add(m.start(), m.end(), "instrument", code)
 
 
 _LAW = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in)\s+|[A-Z][\w'’.-]*\s+)*?"

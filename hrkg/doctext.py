@@ -69,7 +69,7 @@ def _decode(path: Path, data: bytes, declared: str | None, html: bool) -> tuple[
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(enc), notes
-    for name, magic in ((n, m) for m, n in _MAGIC):
+    for magic, name in _MAGIC:
         if data.startswith(magic):
             raise LoaderError(path, f"the file is {name}, not text; expected an HTML page or "
                                     "plain text (nothing loaded from it)")
@@ -134,7 +134,6 @@ def _html(source: str) -> Page:
 
     tree = LexborHTMLParser(source)
     meta = _html_meta(tree)
-    skipped: dict[str, int] = {}
     out: list[str] = []
 
     def walk(node, pre: bool) -> None:
@@ -144,7 +143,7 @@ def _html(source: str) -> Page:
                 value = child.text_content or ""
                 out.append(value if pre else re.sub(r"\s+", " ", value))
             elif tag in _SKIPPED:
-                skipped[tag] = skipped.get(tag, 0) + 1
+                continue
             elif tag == "br":
                 out.append("\n")
             elif tag.startswith("-") or tag in ("img", "input", "video", "audio", "source"):

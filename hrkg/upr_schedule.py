@@ -15,7 +15,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from hrkg.reference import read_tsv, resolver
+from hrkg.errors import LoaderError
+from hrkg.reference import read_tsv
 from hrkg.resources import resource_dir
 
 __all__ = ["Review", "schedule", "reviews_of", "generate"]
@@ -57,19 +58,17 @@ def reviews_of(iso3: str) -> list[Review]:
 
 
 def generate(data: Path) -> str:
-    from hrkg.loaders.upr_report_text import read
+    from hrkg.loaders.upr_report import reconcile
     from hrkg.upr_corpus import report_files
 
-    res = resolver()
     found: dict[tuple[int, str], date] = {(s, iso): d for s, iso, d in [US_CYCLE3, *SUPPLEMENT]}
     for path in report_files(data):
-        try:
-            rep = read(path, res.resolve)
-        except Exception:  # noqa: BLE001 — a report that cannot be read adds no row
-            continue
-        iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
-        if iso3 and rep.session and rep.review_date:
-            found.setdefault((rep.session, iso3), rep.review_date)
+        try:   # placed as the loader places it: state under review and session, or an error
+            rec = reconcile(path, None)
+        except LoaderError:
+            continue   # a report that cannot be placed adds no row (the build reports it)
+        if rec.report.review_date:
+            found.setdefault((rec.report.session, rec.iso3), rec.report.review_date)
     lines = [HEADER + "session\tiso3\tdate"]
     lines += [f"{s}\t{iso}\t{d.isoformat()}" for (s, iso), d in sorted(found.items())]
     return "\n".join(lines) + "\n"

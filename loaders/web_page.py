@@ -19,7 +19,6 @@ declaring its encoding) loads nothing but its source description, and says why.
 from __future__ import annotations
 
 import bisect
-import fnmatch
 import json
 import re
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from pathlib import Path
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.docentities import Extraction, dates_in, extract, organizations
+from hrkg.docentities import Extraction, dates_in, extract, known_org_key, organizations
 from hrkg.doctext import Page, line_of, read_page
 from hrkg.errors import LoaderError
 from hrkg.reference import instrument_iri, state_iri
@@ -111,7 +110,7 @@ class WebPageLoader(Loader):
 
     def accepts(self, relpath: str) -> bool:
         name = relpath.rsplit("/", 1)[-1]
-        return (fnmatch.fnmatch(relpath, "documents/*") and not name.endswith(SIDECAR)
+        return (super().accepts(relpath) and not name.endswith(SIDECAR)
                 and not name.startswith(".") and name.lower() not in ("readme.md", "readme"))
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
@@ -178,7 +177,7 @@ class WebPageLoader(Loader):
         if meta.get("source"):
             yield Quad(doc, DCTERMS.source, NamedNode(meta["source"]), g)
         if meta.get("publisher"):
-            key = _known_org(meta["publisher"])
+            key = known_org_key(meta["publisher"])
             yield Quad(doc, DCTERMS.publisher, rid("org", key), g)
             yield from _org_node(key, meta["publisher"], g)
         report.made["hr:Document"] += 1
@@ -296,16 +295,6 @@ class WebPageLoader(Loader):
             yield Quad(m, HR.beginIndex, typed(span.begin, XSD.integer), g)
             yield Quad(m, HR.endIndex, typed(span.end, XSD.integer), g)
             report.made["hr:Mention"] += 1
-
-
-def _known_org(name: str) -> str:
-    from hrkg.docentities import _orgs, _tokens, org_key
-
-    toks = _tokens(name)
-    for i, j, key in _orgs().find(toks):
-        if i == 0 and j == len(toks):
-            return key
-    return org_key(name)
 
 
 class _Emitted:
