@@ -61,8 +61,10 @@ def loaders_cmd() -> None:
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast",
               show_default=True, help="SHACL engine for the validation step.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--allow-damaged", is_flag=True,
+              help="Build even when a pinned dataset is truncated or changed (exit 1 otherwise).")
 def build(data: str | None, store: str | None, no_validate: bool, engine: str,
-          quiet: bool) -> None:
+          quiet: bool, allow_damaged: bool) -> None:
     """Build the graph from every dataset and document into a new store, validate it, and
     switch to it; a failed build leaves the previous store as it was."""
     from hrkg.build import build as run_build
@@ -78,7 +80,7 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
             bar.label = f"building: {step[:40]:40}"
             bar.update(1)
         result = run_build(data_path, root, validate=not no_validate, progress=progress,
-                           engine=engine)
+                           engine=engine, allow_damaged=allow_damaged)
     click.echo(build_summary(result, data_path))
     sys.exit(0 if result.ok else 1)
 
@@ -88,14 +90,18 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
 @data_option
 @store_option
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool) -> None:
+@click.option("--keep-going", is_flag=True,
+              help="Load what can be read when some rows cannot (and list what was dropped); "
+                   "without it such a load changes nothing and exits 1.")
+def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool,
+         keep_going: bool) -> None:
     """Replace the graphs of PATHS (and nothing else) in the store."""
     from hrkg.build import load_files
     from hrkg.data import data_dir
     from hrkg.report import build_summary
 
     result = load_files([Path(p) for p in paths], data_dir(data), _root(store),
-                        validate=not no_validate)
+                        validate=not no_validate, keep_going=keep_going)
     click.echo(build_summary(result, data_dir(data)))
     sys.exit(0 if result.ok else 1)
 
@@ -150,7 +156,8 @@ def validate(files: tuple[str, ...], store: str | None, data: str | None, engine
 @store_option
 def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) given as an argument, a file
-    (-f) or on standard input, over the union of all graphs."""
+    (-f) or on standard input. The default graph holds every fact once; GRAPH ?g reaches
+    the graph of each source file."""
     from hrkg.query import run_query
     from hrkg.store import open_read_only
 

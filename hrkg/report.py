@@ -39,6 +39,12 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
     if result.changed:
         lines.append("\nfiles that differ from the manifest (`hrkg data verify`):")
         lines += [f"  {c}" for c in result.changed]
+    if result.dropped:
+        lines.append(f"\ndropped by --keep-going (not in the store): {len(result.dropped)}")
+        lines += [f"  {d}" for d in result.dropped]
+    if result.removed:
+        lines.append(f"\nleftover store folders of an interrupted build, removed: "
+                     f"{', '.join(result.removed)}")
     if result.missing:
         lines.append(f"\nmissing datasets under {data} (built without them):")
         lines += [f"  {m}" for m in result.missing]
@@ -51,7 +57,8 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
         if v.violations:
             lines.append(v.text())
     if result.ok:
-        lines.append(f"\nstore: {result.store} ({result.triples} quads)")
+        lines.append(f"\nstore: {result.store} ({result.triples} quads in the named graphs, "
+                     f"{result.facts} distinct facts in the default graph)")
     else:
         lines.append(f"\nBUILD FAILED: {result.failed}")
     return "\n".join(lines)

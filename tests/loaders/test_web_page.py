@@ -27,7 +27,7 @@ PREFIXES = f"PREFIX hr: <{HR}> PREFIX dcterms: <http://purl.org/dc/terms/> " \
 
 def select(store, query: str) -> list[tuple]:
     return [tuple(t.value if t is not None else None for t in row)
-            for row in store.query(PREFIXES + query, use_default_graph_as_union=True)]
+            for row in store.query(PREFIXES + query)]
 
 
 def load(path: Path, name: str | None = None) -> tuple[list, LoadReport]:
