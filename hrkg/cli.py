@@ -204,28 +204,62 @@ def stats(store: str | None) -> None:
             click.echo(f"  {n:>9}  {name}")
 
 
-@cli.command()
+SERVE_EXIT = ("Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 no store, the port is "
+              "taken, or the engine could not be walled in (no seccomp): nothing served.")
+
+
+@cli.command(epilog=SERVE_EXIT)
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on: loopback unless you mean to share it.")
 @click.option("--port", default=7878, show_default=True, type=int)
-@click.option("--timeout", default=30, show_default=True, type=int,
-              help="Query timeout in seconds (a stopped query answers 504).")
+@click.option("--timeout", default=30, show_default=True, type=float,
+              help="Query timeout in seconds: the worker is killed and replaced, the client "
+                   "gets 504.")
 @click.option("--cors", metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN (or *).")
-@click.option("--max-result-mb", default=64, show_default=True, type=int,
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another Host name to answer for (default: the listen address and "
+                   "localhost); other Hosts get 421.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query workers (processes evaluating one query each).")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(64),
+              help="Memory one query may take (kernel limit per worker); beyond: 422.")
+@click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1),
               help="Largest result sent; larger ones answer 422.")
-def serve(store: str | None, host: str, port: int, timeout: int, cors: str | None,
-          max_result_mb: int) -> None:
+@click.option("--buffer-mb", default=1024, show_default=True, type=click.IntRange(1),
+              help="Results held for clients still reading them, in total; beyond: 503.")
+@click.option("--max-query-kb", default=256, show_default=True, type=click.IntRange(1),
+              help="Longest query text; longer: 400.")
+@click.option("--max-depth", default=128, show_default=True, type=click.IntRange(8),
+              help="Deepest nesting of { ( [ in a query; deeper: 400.")
+@click.option("--max-connections", default=1024, show_default=True, type=click.IntRange(8),
+              help="Open connections at most; beyond: 503 and close.")
+@click.option("--idle-timeout", default=15, show_default=True, type=float,
+              help="Seconds a connection may stay idle or take to send a request head.")
+def serve(store: str | None, host: str, port: int, timeout: float, cors: str | None,
+          allow_hosts: tuple[str, ...], workers: int, memory_mb: int, max_result_mb: int,
+          buffer_mb: int, max_query_kb: int, max_depth: int, max_connections: int,
+          idle_timeout: float) -> None:
     """Serve the built store read-only: SPARQL 1.1 at /query, the query UI at /, resource
-    pages under /id/, VoID at /.well-known/void. SERVICE, updates and Graph Store writes are
-    refused. Stops cleanly on Ctrl-C or SIGTERM."""
+    pages under /id/, VoID at /.well-known/void. Queries run on an in-memory copy, in
+    worker processes that cannot open a socket (seccomp); SERVICE and updates are refused.
+    A new build is picked up when it becomes current. Stops cleanly on Ctrl-C or SIGTERM."""
+    import logging
+
+    from hrkg.serve import Options
     from hrkg.serve import serve as run_serve
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"hrkg: listening on {host}: reachable from other machines", err=True)
     click.echo(f"hrkg: SPARQL endpoint http://{host}:{port}/query, UI http://{host}:{port}/ "
                "(Ctrl-C stops)", err=True)
-    run_serve(_root(store), host, port, timeout, cors, max_result_mb)
+    run_serve(_root(store), Options(
+        host=host, port=port, timeout=timeout, cors=cors, max_result_mb=max_result_mb,
+        workers=workers, memory_mb=memory_mb, buffer_mb=buffer_mb, max_query_kb=max_query_kb,
+        max_depth=max_depth, max_connections=max_connections, idle_timeout=idle_timeout,
+        allow_hosts=allow_hosts))
 
 
 @cli.group()
