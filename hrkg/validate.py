@@ -130,6 +130,39 @@ def file_graph(path: Path) -> NamedNode:
     return NamedNode(path.resolve().as_uri())
 
 
+def check_xml_entities(path: Path) -> None:
+    """Refuse an XML file whose entities expand past what its size explains ("billion
+    laughs": 964 bytes that expand to gigabytes), or that names external entities, before
+    any RDF/XML parser expands them. Expat measures the expansion as it parses (its
+    amplification limit, on by default since expat 2.4: at most 100 times the input once the
+    output passes 8 MiB); nothing is kept but the count."""
+    import pyexpat
+    from xml.parsers import expat
+
+    if pyexpat.version_info < (2, 4, 0):  # pragma: no cover - Python 3.11 ships 2.5
+        raise ShapeError(f"{path}: this Python's expat ({pyexpat.EXPAT_VERSION}) cannot bound "
+                         "entity expansion; RDF/XML is refused")
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def external(context, base, system_id, public_id):  # noqa: ANN001 - expat's signature
+        raise ShapeError(f"{path}:{parser.CurrentLineNumber}: an external entity "
+                         f"({system_id or public_id}) is refused: hrkg reads no other file")
+
+    parser.ExternalEntityRefHandler = external
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 16), b""):
+                parser.Parse(block, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        if "amplification" in str(exc):
+            raise ShapeError(f"{path}:{exc.lineno}: its entities expand far beyond its size "
+                             "(an entity-expansion bomb); refused") from None
+        raise ShapeError(f"{path}:{exc.lineno}: not well-formed XML: "
+                         f"{expat.ErrorString(exc.code)}") from None
+
+
 def parse_file(path: Path) -> list:
     """The quads of an RDF file, triples in the file's own graph; a clear error naming the
     file and the line when it is not what its extension says."""
@@ -139,6 +172,8 @@ def parse_file(path: Path) -> list:
                          f"expected one of {', '.join(sorted(_FORMATS))}")
     if not path.is_file():
         raise ShapeError(f"{path}: no such file")
+    if fmt == RdfFormat.RDF_XML:
+        check_xml_entities(path)
     graph = file_graph(path)
     try:
         quads = list(parse(path=str(path), format=fmt, base_iri=graph.value))
