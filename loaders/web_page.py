@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
@@ -45,6 +46,18 @@ DOC_TYPES = {"press release", "fact sheet", "remarks", "media note", "statement"
 _BYLINE = re.compile(r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
                      r"\d{1,2}, \d{4})\s*\|\s*(?P<by>\S.*?)\s*$", re.M)
 _READ_MORE = re.compile(r"\.\.\.\s*Read More\s*$", re.M)
+
+
+def _web_url(value: str) -> NamedNode | None:
+    """``value`` as an IRI if it is a well-formed http(s) URL (a source is linked from the
+    resource pages: no javascript:, no data:)."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    try:
+        return NamedNode(value)
+    except ValueError:
+        return None
 
 
 def document_iri(stem: str, *item: str) -> NamedNode:
@@ -175,7 +188,15 @@ class WebPageLoader(Loader):
         if meta.get("type"):
             yield Quad(doc, HR.documentType, lit(meta["type"]), g)
         if meta.get("source"):
-            yield Quad(doc, DCTERMS.source, NamedNode(meta["source"]), g)
+            url = _web_url(meta["source"])
+            if url is not None:
+                yield Quad(doc, DCTERMS.source, url, g)
+            elif meta["source"] == sidecar.get("source"):
+                raise LoaderError(source.path.with_name(source.path.stem + SIDECAR),
+                                  f"'source' must be an http(s) URL, not {meta['source']!r}")
+            else:
+                report.warn(f"the page names its source {meta['source']!r}, which is not an "
+                            "http(s) URL: not recorded")
         if meta.get("publisher"):
             key = known_org_key(meta["publisher"])
             yield Quad(doc, DCTERMS.publisher, rid("org", key), g)
