@@ -152,7 +152,14 @@ class Front:
 
     async def _send(self, request: web.Request, answer: Answer,
                     headers: dict[str, str] | None = None) -> web.StreamResponse:
-        """Stream a result; a client that stops reading for ``send_timeout`` is dropped."""
+        """Send a result: one write when it came in the worker's message, else streamed from
+        its spool file; a client that stops reading for ``send_timeout`` is dropped."""
+        if answer.fd is None:
+            try:
+                return web.Response(body=answer.body, headers={"Content-Type": answer.ctype,
+                                                               **(headers or {})})
+            finally:
+                answer.close()
         response = web.StreamResponse(headers={"Content-Type": answer.ctype, **(headers or {})})
         response.content_length = answer.size
         try:
