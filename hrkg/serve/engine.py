@@ -33,8 +33,9 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Store
 
@@ -91,7 +92,7 @@ class _Spool:
                 os.unlink(os.path.join(self.folder, self.name))
 
 
-def _load(path: Path, log) -> tuple[Store, int, str]:
+def _load(path: Path, log: Callable[[str], None]) -> tuple[Store, int, str]:
     """The store in memory: from the build's snapshot, else read from the disk store by a
     child process (RocksDB starts threads that must not live in a process that forks)."""
     store = Store()
@@ -116,8 +117,10 @@ def _probe(store: Store, port: int) -> None:
     """A SERVICE call must fail here: the front listens on ``port`` and checks that no
     connection arrived."""
     try:
-        list(store.query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/probe> "
-                         "{ ?s ?p ?o } }"))
+        result = store.query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/probe> "
+                             "{ ?s ?p ?o } }")
+        if isinstance(result, QuerySolutions):
+            list(result)
     except PermissionError:
         return
     except OSError as exc:
@@ -147,7 +150,7 @@ def _evaluate(store: Store, text: str, head: dict[str, Any], spool: _Spool
                 + ", ".join(offers)}
     fmt = offers[media]
     try:
-        result.serialize(output=spool, format=fmt)
+        result.serialize(output=cast(IO[bytes], spool), format=fmt)  # a file-like writer
     except TooLarge:
         return {"status": 422, "message": "too large"}
     ctype = fmt.media_type
@@ -181,10 +184,12 @@ def _worker(chan: socket.socket, store: Store, config: dict[str, Any]) -> None:
         keep = False
         try:
             reply = _evaluate(store, payload.decode("utf-8"), head, spool)
+            body = b""
             if reply["status"] == 200 and spool.buffer is None:
                 reply["file"] = spool.name
                 keep = True
-            body = bytes(spool.buffer) if reply["status"] == 200 and not keep else b""
+            elif reply["status"] == 200 and spool.buffer is not None:
+                body = bytes(spool.buffer)
         except MemoryError:
             send(chan, {"status": 422, "message": "memory"})
             os._exit(3)

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ class Answer:
         self.ctype, self.size, self.body, self.fd = ctype, size, body, fd
         self._budget: Budget | None = budget
 
-    def chunks(self, n: int = 256 * 1024):
+    def chunks(self, n: int = 256 * 1024) -> Iterator[bytes]:
         if self.fd is None:
             yield self.body
             return

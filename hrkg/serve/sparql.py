@@ -146,7 +146,7 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
             line = text.count("\n", 0, pos) + 1
             raise Refused(400, f"line {line}, character {pos - text.rfind(chr(10), 0, pos)}: "
                                f"not SPARQL at {text[pos:pos + 20]!r}")
-        pos, kind = m.end(), m.lastgroup
+        pos, kind = m.end(), m.lastgroup or ""
         if kind in ("ws", "comment"):
             continue
         token = m.group()

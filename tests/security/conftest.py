@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.servers import Listener, Server
+from tests.servers import Listener, Server, private_mb, rss_mb
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,20 @@ def listener():
     lst = Listener()
     yield lst
     lst.close()
+
+
+@pytest.fixture(autouse=True)
+def stays_up_and_bounded(request):
+    """After every attack: the server still runs, and every process's memory is bounded
+    (front < 400 MB; engine < 1.8 GB, the store in memory; each worker's own memory below
+    its 512 MB limit plus what the store's pages it touched cost)."""
+    yield
+    if "guarded" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("guarded")
+    assert server.proc.poll() is None, server.text()[-3000:]
+    front, engine, *_ = server.pids()
+    assert rss_mb(front) < 400, rss_mb(front)
+    assert rss_mb(engine) < 1800, rss_mb(engine)
+    for worker in server.workers():
+        assert private_mb(worker) < 900, (worker, private_mb(worker))

@@ -78,6 +78,16 @@ def test_malformed_heads_get_400_and_no_traceback(guarded) -> None:
     _members(guarded.url)
 
 
+def test_a_get_over_16_kb_is_answered_and_so_is_the_next_client(guarded) -> None:
+    """The old front's engine stopped reading at 16 KB and poisoned its pooled connection."""
+    values = " ".join(f'"v{i:05d}"' for i in range(2500))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} }}"
+    assert 20_000 < len(urllib.parse.quote(query)) < 60_000
+    status, _, body = q(guarded.url, query)
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2500"
+    _members(guarded.url)
+
+
 def test_a_long_get_is_refused_and_the_next_client_is_answered(guarded) -> None:
     long = "SELECT * WHERE { ?s ?p ?o FILTER(?o != \"" + "x" * 70_000 + "\") } LIMIT 1"
     out = raw(guarded.port, (f"GET /query?query={urllib.parse.quote(long)} HTTP/1.1\r\n"
