@@ -4,7 +4,9 @@ then switched in atomically. A failed build leaves the previous store as it was.
 from __future__ import annotations
 
 import json
+import os
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,11 +16,12 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
 from hrkg.data import FileStatus, check, how_to_get, manifest
-from hrkg.errors import StoreError
+from hrkg.errors import DataError, StoreError
 from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ratification import un_members
 from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
 from hrkg.loaders.upr_info import read_rows
+from hrkg.loaders.web_page import document_key
 from hrkg.reference import ReferenceFacts, reference_quads, resolver
 from hrkg.registry import loader_for, require_loader_for
 from hrkg.resources import resource_dir
@@ -61,6 +64,7 @@ class BuildResult:
     facts: int = 0  # distinct triples: the default graph
     failed: str | None = None
     dropped: list[str] = field(default_factory=list)  # hrkg load --keep-going: rows not loaded
+    conflicts: list[str] = field(default_factory=list)  # documents left out: name taken
     removed: list[str] = field(default_factory=list)  # leftover store folders removed
 
     @property
@@ -85,9 +89,44 @@ class BuildResult:
                 for k, v in sorted(rows.items())]
 
 
-def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
-    """The sources a build reads: pinned datasets present under ``data`` and the project's
-    own documents. Returns (planned, missing-or-damaged statuses, pinned files no loader reads)."""
+CONFIG = "hrkg.toml"
+
+
+def document_folders(data: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """The folders of the user's documents: ``data/documents/``, the folders named in
+    ``data/hrkg.toml`` (``documents = ["…"]``, relative to that file) and ``extra`` (the
+    ``--documents`` options). The project's own ``data/documents/`` is not among them."""
+    folders = [data / "documents"]
+    config = data / CONFIG
+    if config.is_file():
+        try:
+            value = tomllib.loads(config.read_text(encoding="utf-8")).get("documents", [])
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DataError(f"{config}: not TOML ({exc}); expected documents = [\"folder\", …]") from None
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise DataError(f"{config}: 'documents' must be a list of folder names")
+        folders += [(data / v) if not os.path.isabs(v) else Path(v) for v in value]
+    folders += list(extra)
+    out: list[Path] = []
+    for f in folders:
+        if f.is_dir() and f.resolve() not in [o.resolve() for o in out]:
+            out.append(f)
+    return out
+
+
+def _documents_in(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if not any(part.startswith(".") for part in rel.parts):
+            yield path, f"{prefix}/{rel.as_posix()}"
+
+
+def discover(data: Path, documents: Iterable[Path] = (),
+             conflicts: list[str] | None = None) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
+    """The sources a build reads: pinned datasets present under ``data``, the project's own
+    documents and the user's (:func:`document_folders`). Returns (planned, missing-or-damaged
+    statuses, pinned files no loader reads); a document whose name (or IRI) another one
+    already has is left out and listed in ``conflicts``."""
     planned, problems, unhandled = [], [], []
     for entry in manifest():
         loader = loader_for(entry.path)
@@ -101,13 +140,31 @@ def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[st
             unhandled.append(entry.path)
             continue
         planned.append(PlannedSource(Source.from_path(data / entry.path, entry.path), loader, status))
+    found: list[tuple[Path, str]] = []
     docs = resource_dir("data") / "documents"
     if docs.is_dir():
-        for path in sorted(p for p in docs.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            rel = str(path.relative_to(docs.parent))
-            loader = loader_for(rel)
-            if loader is not None:
-                planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
+        found += _documents_in(docs, "documents")
+    project = docs.resolve() if docs.is_dir() else None
+    for folder in document_folders(data, documents):
+        if folder.resolve() == project:
+            continue
+        prefix = "documents" if folder == data / "documents" else f"documents/{folder.name}"
+        found += _documents_in(folder, prefix)
+    names: dict[str, Path] = {}
+    keys: dict[str, Path] = {}
+    for path, rel in found:
+        loader = loader_for(rel)
+        if loader is None:
+            continue
+        key = document_key(rel) if loader.name == "web-page" else rel
+        taken = names.get(rel) or keys.get(key)
+        if taken is not None:
+            if conflicts is not None:
+                conflicts.append(f"{path}: left out, its name {rel} (document {key}) is taken "
+                                 f"by {taken}; rename one of them")
+            continue
+        names[rel], keys[key] = path, path
+        planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
     return planned, problems, unhandled
 
 
@@ -168,8 +225,8 @@ def _describe_run(store: Store, result: BuildResult, started: float) -> None:
     for name, rep in result.reports:
         if name == "reference":
             continue
-        src = rid("source", rep.source)
-        quads += [Quad(run, PROV.used, src, g), Quad(rid("graph", rep.source), PROV.wasGeneratedBy, run, g)]
+        src = Source(Path(rep.source), rep.source, "")
+        quads += [Quad(run, PROV.used, src.iri, g), Quad(src.graph, PROV.wasGeneratedBy, run, g)]
     quads.append(Quad(run, DCTERMS.description, Literal(
         f"hrkg build: {len(result.reports)} sources, {result.triples} quads"), g))
     store.extend(quads)
@@ -184,14 +241,23 @@ def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
         result.reports.append((p.loader.name, report))
 
 
+def touching(graphs: Iterable[NamedNode]) -> str:
+    """A SPARQL pattern binding ``?this`` to every node that appears in ``graphs`` (as
+    subject or object): the focus nodes a change of those graphs can affect."""
+    values = " ".join(f"<{g.value}>" for g in graphs)
+    return (f"VALUES ?_g {{ {values} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
+            f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
+
+
 def _finish(store: Store, result: BuildResult, validate: bool, progress: Progress,
-            engine: str = "fast") -> None:
-    """Validate the staged graph (in memory, named graphs only)."""
+            engine: str = "fast", restrict: str | None = None) -> None:
+    """Validate the staged graph (in memory, named graphs only); ``restrict``: only the
+    focus nodes it binds (see :func:`touching`)."""
     result.triples = len(store)
     if validate:
         progress(f"validating ({engine})")
         t = time.perf_counter()
-        result.validation = validate_store(store, engine)
+        result.validation = validate_store(store, engine, restrict=restrict)
         result.timings["validation"] = time.perf_counter() - t
         _attribute(result)
         if not result.validation.conforms:
@@ -284,14 +350,11 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
         report.note = ("no source changed since the last build" if not removed else
                        f"only removed sources ({', '.join(removed)}); run `hrkg build`")
         return report
-    store = _staged_copy(current, [rid("graph", rel) for rel in
+    store = _staged_copy(current, [Source(Path(rel), rel, "").graph for rel in
                                    [p.source.relpath for p in changed] + removed])
     result = BuildResult(store=None)
     _fill(store, changed, result, lambda step: None)
-    graphs = " ".join(f"<{p.source.graph.value}>" for p in changed)
-    restrict = (f"VALUES ?_g {{ {graphs} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
-                f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
-    report = validate_store(store, engine, restrict=restrict)
+    report = validate_store(store, engine, restrict=touching(p.source.graph for p in changed))
     report.note = (f"checked the focus nodes of {len(changed)} changed source(s): "
                    + ", ".join(p.source.relpath for p in changed)
                    + (f"; removed: {', '.join(removed)}" if removed else ""))
@@ -300,14 +363,16 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
 
 def build(data: Path, root: Path, validate: bool = True,
           progress: Progress = lambda step: None, engine: str = "fast",
-          allow_damaged: bool = False) -> BuildResult:
-    """Build everything found under ``data`` into a new store under ``root``; switch to it
-    only if loading and validation succeed. A pinned dataset that is truncated or changed
-    fails the build unless ``allow_damaged``."""
+          allow_damaged: bool = False, documents: Iterable[Path] = ()) -> BuildResult:
+    """Build everything found under ``data`` (and the document folders ``documents``) into
+    a new store under ``root``; switch to it only if loading and validation succeed. A
+    pinned dataset that is truncated or changed fails the build unless ``allow_damaged``."""
     started = time.time()
     with locked(root):
-        planned, problems, unhandled = discover(data)
-        result = BuildResult(store=None, unhandled=unhandled, removed=remove_leftovers(root))
+        conflicts: list[str] = []
+        planned, problems, unhandled = discover(data, documents, conflicts)
+        result = BuildResult(store=None, unhandled=unhandled, removed=remove_leftovers(root),
+                             conflicts=conflicts)
         for st in problems:
             if st.state == "missing":
                 result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
@@ -343,7 +408,9 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
     """Replace the graphs of the given files, and nothing else, in a copy of the current
     store; switch to the copy when it is loaded and valid. A row a loader could not read
     fails the load (nothing changes) unless ``keep_going``, which loads the rest and lists
-    what was dropped."""
+    what was dropped. When every file is a document, validation checks only the nodes their
+    graphs touch (as ``validate --changed`` does): a document adds mentions of the graph's
+    nodes, it cannot break the rest."""
     with locked(root):
         current = current_store(root)
         planned = []
@@ -364,7 +431,12 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
                              "(listed above); nothing was changed. --keep-going loads the rest")
             return result
         result.dropped = errors
-        _finish(store, result, validate, progress)
+        only_documents = all(p.loader.name == "web-page" for p in planned)
+        _finish(store, result, validate, progress,
+                restrict=touching(p.source.graph for p in planned) if only_documents else None)
+        if only_documents and result.validation is not None:
+            result.validation.note = ("checked only the nodes the loaded graphs touch: "
+                                      + ", ".join(p.source.relpath for p in planned))
         if not result.ok:
             return result
         _commit(store, root, result, progress)
@@ -372,10 +444,16 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
 
 
 def _relpath(path: Path, data: Path) -> str:
-    """The name a file has in the graph: relative to the data directory or project data/."""
+    """The name a file has in the graph: relative to the data directory or project data/;
+    a file in a document folder (:func:`document_folders`) has the name a build gives it."""
     for base in (data.resolve(), resource_dir("data").resolve()):
         try:
             return str(path.relative_to(base))
+        except ValueError:
+            continue
+    for folder in document_folders(data):
+        try:
+            return f"documents/{folder.name}/{path.relative_to(folder.resolve()).as_posix()}"
         except ValueError:
             continue
     return path.name

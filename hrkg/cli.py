@@ -63,8 +63,12 @@ def loaders_cmd() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--allow-damaged", is_flag=True,
               help="Build even when a pinned dataset is truncated or changed (exit 1 otherwise).")
+@click.option("--documents", "documents", multiple=True,
+              type=click.Path(exists=True, file_okay=False),
+              help="Another folder of your documents to build (repeatable); DATA/documents/ "
+                   "and the folders DATA/hrkg.toml names (documents = [...]) are always built.")
 def build(data: str | None, store: str | None, no_validate: bool, engine: str,
-          quiet: bool, allow_damaged: bool) -> None:
+          quiet: bool, allow_damaged: bool, documents: tuple[str, ...]) -> None:
     """Build the graph from every dataset and document into a new store, validate it, and
     switch to it; a failed build leaves the previous store as it was."""
     from hrkg.build import build as run_build
@@ -73,14 +77,15 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
     from hrkg.report import build_summary
 
     root, data_path = _root(store), data_dir(data)
-    steps = len(discover(data_path)[0]) + 4 + (0 if no_validate else 1)
+    folders = [Path(d) for d in documents]
+    steps = len(discover(data_path, folders)[0]) + 4 + (0 if no_validate else 1)
     with click.progressbar(length=steps, label="building", file=sys.stderr,
                            hidden=quiet, show_pos=True) as bar:
         def progress(step: str) -> None:
             bar.label = f"building: {step[:40]:40}"
             bar.update(1)
         result = run_build(data_path, root, validate=not no_validate, progress=progress,
-                           engine=engine, allow_damaged=allow_damaged)
+                           engine=engine, allow_damaged=allow_damaged, documents=folders)
     click.echo(build_summary(result, data_path))
     sys.exit(0 if result.ok else 1)
 
@@ -291,6 +296,36 @@ def data_fetch(data: str | None) -> None:
     for st in statuses:
         click.echo(str(st))
     sys.exit(0 if all(s.state == "ok" for s in statuses) else 1)
+
+
+@cli.group()
+def documents() -> None:
+    """Your own documents: pages, Markdown and PDFs under DATA/documents/."""
+
+
+@documents.command("add", epilog=EXIT_HELP)
+@click.argument("urls", nargs=-1, required=True)
+@data_option
+@click.option("--max-mb", default=20.0, show_default=True, type=click.FloatRange(0.001),
+              help="Largest download; larger ones are refused.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds for a whole download, redirects included.")
+@click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(0, 20))
+def documents_add(urls: tuple[str, ...], data: str | None, max_mb: float, timeout: float,
+                  max_redirects: int) -> None:
+    """Download web pages or PDFs (http or https only) into DATA/documents/, each with a
+    sidecar NAME.meta.json (URL, retrieval time, SHA-256, content type); the next `hrkg
+    build` reads them. Exit 1 when a URL was refused (each refusal is listed)."""
+    from hrkg.data import data_dir
+    from hrkg.fetch import add
+
+    results = add(urls, data_dir(data), int(max_mb * (1 << 20)), timeout, max_redirects)
+    for r in results:
+        if r.error:
+            click.echo(f"refused: {r.error}", err=True)
+        else:
+            click.echo(f"{'unchanged' if r.unchanged else 'added'}: {r.url} -> {r.path}")
+    sys.exit(1 if any(r.error for r in results) else 0)
 
 
 @cli.group()

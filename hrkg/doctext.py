@@ -1,8 +1,18 @@
-"""Reading a document file (an HTML page or plain text) into its text and its metadata.
+"""Reading a document file (an HTML page, Markdown, plain text or a PDF) into its text and
+its metadata.
 
 The text is what mentions' offsets index: for plain text, the file decoded with its line
 endings made "\\n"; for HTML, the words of the page's body as lexbor (selectolax) parses it,
-one line per block element, without scripts, styles, navigation or page footers.
+one line per block element, without scripts, styles, navigation or page footers; for
+Markdown, the same after markdown-it-py (CommonMark) has made it HTML, so that "# ", "**" and
+link targets are no part of the text; for a PDF, the text pypdf extracts, page after page (a
+blank line between pages), with the lines of a paragraph joined and words hyphenated at a line
+end joined again.
+
+Metadata the document carries is read from it (HTML ``<title>``/meta, ``<html lang>``, the
+first heading; Markdown front matter or its first heading; a PDF's document information and
+catalogue language) and each value says where it came from (``Page.guessed``), so that the
+graph can tell a guess from what a sidecar states.
 
 What cannot be read is refused whole with a message naming the file and what was expected:
 an empty file, a binary one, text that is not UTF-8 and does not say what it is. A page is
@@ -12,6 +22,7 @@ never decoded by guessing, so no mis-decoded word reaches the graph.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +36,10 @@ _MAGIC = [(b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocu
           (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"\x1f\x8b", "gzip-compressed"), (b"\xd0\xcf\x11\xe0", "an old Office document")]
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
+# A PDF is parsed whole before its text is used: these bound what one file may cost.
+MAX_PDF_PAGES = 2000
+MAX_PDF_TEXT = 20_000_000   # characters
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas",
             "nav", "footer", "aside", "form", "button", "select", "head"}
 _BLOCK = {"p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5",
@@ -42,6 +57,8 @@ class Page:
     is_html: bool
     meta: dict[str, str] = field(default_factory=dict)  # title, date, publisher, source
     notes: list[str] = field(default_factory=list)      # things a reader should know
+    guessed: dict[str, str] = field(default_factory=dict)  # meta key -> where it was read
+    kind: str = "text"   # text | html | markdown | pdf
 
 
 def line_of(data: bytes | str, offset: int) -> tuple[int, int]:
@@ -111,12 +128,21 @@ def read_page(path: Path, data: bytes | None = None, encoding: str | None = None
     if not data.strip():
         raise LoaderError(path, "the file is empty; expected an HTML page or plain text "
                                 "(nothing loaded from it)")
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return _pdf(path, data)
     head = data[:1024].lstrip().lower()
     html = path.suffix.lower() in _HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html"))
     text, notes = _decode(path, data, encoding, html)
     if _control_share(text) > 0.01:
         raise LoaderError(path, "the file is binary (control characters in its text); expected "
                                 "an HTML page or plain text (nothing loaded from it)")
+    if suffix in MARKDOWN_SUFFIXES:
+        page = _markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
+        page.notes[:0] = notes
+        if not page.text.strip():
+            raise LoaderError(path, "the Markdown file has no text (nothing loaded from it)")
+        return page
     if not html:
         return Page(text.replace("\r\n", "\n").replace("\r", "\n"), False, {}, notes)
     page = _html(text)
@@ -168,7 +194,8 @@ def _html(source: str) -> Page:
         n = len(tree.css(tag))   # in the head too, which is skipped whole
         if n:
             notes.append(f"{n} <{tag}> element(s) skipped: code, not text")
-    return Page(text, True, meta, notes)
+    meta, guessed = meta
+    return Page(text, True, meta, notes, guessed, "html")
 
 
 def _iso_date(value: str) -> str | None:
@@ -181,7 +208,8 @@ def _iso_date(value: str) -> str | None:
         return None
 
 
-def _html_meta(tree) -> dict[str, str]:
+def _html_meta(tree) -> tuple[dict[str, str], dict[str, str]]:
+    """The page's metadata, and for each value where it was read."""
     metas: dict[str, str] = {}
     for node in tree.css("meta"):
         attrs = node.attributes
@@ -189,27 +217,184 @@ def _html_meta(tree) -> dict[str, str]:
         if key and attrs.get("content") and key not in metas:
             metas[key] = attrs["content"].strip()
     out: dict[str, str] = {}
+    how: dict[str, str] = {}
     title_node = tree.css_first("title")
     title = metas.get("og:title") or (title_node.text(strip=True) if title_node else "")
     if title:
         out["title"] = re.sub(r"\s+", " ", title)
+        how["title"] = "the page's og:title" if metas.get("og:title") else "the HTML <title>"
+    else:
+        for tag in ("h1", "h2", "h3"):
+            node = tree.css_first(tag)
+            heading = re.sub(r"\s+", " ", node.text()).strip() if node is not None else ""
+            if heading:
+                out["title"], how["title"] = heading[:300], f"the first <{tag}> heading"
+                break
     for key in ("article:published_time", "date", "dcterms.date", "dc.date", "datepublished",
                 "dc.date.issued", "pubdate"):
         if (d := _iso_date(metas.get(key, ""))):
-            out["date"] = d
+            out["date"], how["date"] = d, f"the page's <meta> {key}"
             break
     else:
         time_node = tree.css_first("time[datetime]")
         if time_node is not None and (d := _iso_date(time_node.attributes.get("datetime") or "")):
-            out["date"] = d
-    publisher = metas.get("og:site_name") or metas.get("publisher") or metas.get("dc.publisher")
-    if publisher:
-        out["publisher"] = publisher
+            out["date"], how["date"] = d, "the page's first <time datetime>"
+    for key in ("og:site_name", "publisher", "dc.publisher"):
+        if metas.get(key):
+            out["publisher"], how["publisher"] = metas[key], f"the page's <meta> {key}"
+            break
+    root = tree.css_first("html")
+    lang = (root.attributes.get("lang") or "").strip() if root is not None else ""
+    if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", lang):
+        out["language"], how["language"] = lang, "the <html lang> attribute"
     canonical = tree.css_first('link[rel="canonical"]')
     url = (canonical.attributes.get("href") if canonical is not None else None) or metas.get("og:url")
     if url and re.match(r"https?://", url):
-        out["source"] = url.strip()
-    return out
+        out["source"], how["source"] = url.strip(), "the page's canonical link"
+    return out, how
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_FRONT = re.compile(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
+_FRONT_KEYS = {"title": "title", "date": "date", "publisher": "publisher", "author": "publisher",
+               "lang": "language", "language": "language"}
+
+
+def front_matter(source: str) -> tuple[dict[str, str], int]:
+    """The scalar ``key: value`` pairs of a Markdown file's YAML front matter (a value may go
+    on over indented lines), and where the body starts. Only plain scalars are read: no YAML
+    parser meets the file's bytes, so no alias or tag of it is ever expanded."""
+    m = _FRONT.match(source)
+    if not m:
+        return {}, 0
+    out: dict[str, str] = {}
+    key = None
+    for line in m.group(1).split("\n"):
+        kv = re.match(r"([A-Za-z_][\w-]*):\s*(.*)$", line)
+        if kv:
+            key = kv.group(1).lower()
+            out[key] = kv.group(2).strip()
+        elif key and line.startswith((" ", "\t")) and line.strip() and not line.strip().startswith("- "):
+            out[key] = (out[key] + " " + line.strip()).strip()
+        else:
+            key = None
+    return {k: v.strip("'\"") for k, v in out.items() if v and not v.startswith(("[", "{", "|", ">"))}, m.end()
+
+
+def _markdown(source: str) -> Page:
+    from markdown_it import MarkdownIt
+
+    front, start = front_matter(source)
+    page = _html(MarkdownIt("commonmark").render(source[start:]))
+    page.kind = "markdown"
+    meta, how = {}, {}
+    if "title" in page.meta:
+        meta["title"] = page.meta["title"]
+        how["title"] = "the first Markdown heading"
+    for key, target in _FRONT_KEYS.items():
+        value = front.get(key)
+        if not value or target in how and how[target].startswith("the front matter"):
+            continue
+        if target == "date":
+            value = _iso_date(value) or ""
+            if not value:
+                continue
+        meta[target], how[target] = value, f"the front matter's {key}"
+    page.meta, page.guessed = meta, how
+    return page
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+_PARAGRAPH_START = re.compile(r"(?:\d{1,3}\.|[IVXL]{1,5}\.|[A-Z]\.|[•*\u2022-])\s")
+
+
+def _unwrap(page: str) -> str:
+    """A PDF page's lines made paragraphs: a line goes on the line before it unless that one
+    is blank, short (a heading, a paragraph's last line: under two thirds of the page's usual
+    line) or ends a sentence, or this one opens a numbered paragraph or a heading; a word
+    hyphenated at the end of a line is joined again, hyphen kept ("Inter-|Ministerial")."""
+    lines = [re.sub(r"[ \t]+", " ", raw).strip()
+             for raw in page.replace("\r", "\n").replace("\xa0", " ").split("\n")]
+    widths = sorted(len(ln) for ln in lines if ln)
+    usual = widths[int(len(widths) * 0.8)] if widths else 0
+    out: list[str] = []
+    last = 0   # the length of the last line added, as the PDF had it
+    for line in lines:
+        if not line:
+            if out and out[-1]:
+                out.append("")
+            continue
+        if out and out[-1] and last >= 0.66 * usual and not _PARAGRAPH_START.match(line) and not (
+                re.search(r"[.!?:;][”\"’)]?$", out[-1]) and line[:1].isupper()):
+            glue = "" if re.search(r"[A-Za-z]-$", out[-1]) and line[:1].isalpha() else " "
+            out[-1] += glue + line
+        else:
+            out.append(line)
+        last = len(line)
+    return "\n".join(out).strip()
+
+
+def _pdf_title(info: dict[str, str], text: str) -> tuple[str, str] | None:
+    title = (info.get("/Title") or "").strip()
+    if title and not re.search(r"\.(?:docx?|pdf|rtf|indd)$|^(?:untitled|microsoft word)", title, re.I):
+        return title, "the PDF's document information (Title)"
+    for line in text.split("\n")[:40]:
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]+", line)
+        if len(words) >= 3 and sum(map(len, words)) >= 0.6 * len(line.replace(" ", "")):
+            return line[:300], "the first line of the PDF's text that reads as a title"
+    return None
+
+
+def _pdf(path: Path, data: bytes) -> Page:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError, PyPdfError
+
+    if b"%PDF-" not in data[:1024]:
+        raise LoaderError(path, "not a PDF (no %PDF- header in its first kilobyte); expected a "
+                                "PDF (nothing loaded from it)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise LoaderError(path, "the PDF is encrypted; expected an open PDF (nothing loaded "
+                                    "from it)")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise LoaderError(path, f"the PDF has {len(reader.pages)} pages, more than the "
+                                    f"{MAX_PDF_PAGES} a document may have (nothing loaded from it)")
+        pages, size = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            size += len(text)
+            if size > MAX_PDF_TEXT:
+                raise LoaderError(path, f"the PDF's text is longer than {MAX_PDF_TEXT} "
+                                        "characters (nothing loaded from it)")
+            pages.append(text)
+        info = {k: str(v) for k, v in (reader.metadata or {}).items()}
+        created = reader.metadata.creation_date if reader.metadata else None
+        root = reader.trailer.get("/Root")
+        lang = str(root.get_object().get("/Lang") or "") if root is not None else ""
+    except LoaderError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
+            RecursionError, ZeroDivisionError) as exc:
+        raise LoaderError(path, f"the PDF cannot be read ({type(exc).__name__}: {exc}); is it "
+                                "cut short? (nothing loaded from it)") from None
+    text = "\n\n".join(t for t in (_unwrap(p) for p in pages) if t)
+    if not text.strip():
+        raise LoaderError(path, "the PDF holds no text (a scanned image?); expected a PDF with "
+                                "text (nothing loaded from it)")
+    if _control_share(text) > 0.01:
+        raise LoaderError(path, "the PDF's text is mostly control characters (a font without a "
+                                "Unicode map?); nothing loaded from it")
+    meta, how = {}, {}
+    if (title := _pdf_title(info, text)):
+        meta["title"], how["title"] = title
+    if created is not None:
+        meta["date"], how["date"] = created.date().isoformat(), "the PDF's creation date"
+    if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", lang.strip()):
+        meta["language"], how["language"] = lang.strip(), "the PDF catalogue's /Lang"
+    return Page(text, False, meta, [], how, "pdf")
 
 
 # --- sentences -----------------------------------------------------------------------------

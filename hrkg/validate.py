@@ -247,7 +247,7 @@ def _run_fast(validator: Validator, store: Store, restrict: str | None) -> list[
 def _graph_label(graph: str) -> str:
     prefix = base() + "graph/"
     if graph.startswith(prefix):
-        return graph[len(prefix):]
+        return unquote(graph[len(prefix):])
     if graph.startswith("file://"):
         path = Path(unquote(urlparse(graph).path))
         try:  # relative to where the command runs, as CI annotations want it

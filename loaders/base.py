@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Quad
 
@@ -32,11 +33,11 @@ class Source:
 
     @property
     def graph(self) -> NamedNode:
-        return rid("graph", self.relpath)
+        return rid("graph", quote(self.relpath, safe="/"))
 
     @property
     def iri(self) -> NamedNode:
-        return rid("source", self.relpath)
+        return rid("source", quote(self.relpath, safe="/"))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
-"""``web-page``: the project's own documents (``data/documents/``), HTML or plain text.
+"""``web-page``: documents — the project's own (``data/documents/``) and the user's (the data
+directory's ``documents/``, or a folder given with ``--documents``): HTML, Markdown, plain
+text or PDF.
 
-Each file becomes an ``hr:Document`` (``id/document/{file stem}``) holding its text
-(``hr:content``) and metadata: from the page itself where it has them (HTML ``<title>``,
-``og:``/``article:`` metadata, ``<link rel="canonical">``), else from the sidecar
-``NAME.meta.json`` beside it. A news list (lines "Jan 10, 2017 | Secretary of State John
+Each file becomes an ``hr:Document`` (``id/document/{path under documents/, without suffix}``)
+holding its text (``hr:content``) and metadata: from the page itself where it has them (HTML
+``<title>``, ``og:``/``article:`` metadata, ``<link rel="canonical">``, ``<html lang>``; a
+Markdown file's front matter or first heading; a PDF's document information), else from the
+sidecar ``NAME.meta.json`` beside it, which is optional. Every value read from the document
+rather than a sidecar is a guess and says so (``hr:metadataGuessed "title: the first Markdown
+heading"``). A news list (lines "Jan 10, 2017 | Secretary of State John
 Kerry" under a title) becomes one ``hr:Document`` per item, ``dcterms:isPartOf`` the page, with
 its own title, date, byline and creator.
 
@@ -19,6 +24,7 @@ declaring its encoding) loads nothing but its source description, and says why.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -62,6 +68,15 @@ def _web_url(value: str) -> NamedNode | None:
 
 def document_iri(stem: str, *item: str) -> NamedNode:
     return rid("document", stem, *item)
+
+
+def document_key(relpath: str) -> str:
+    """The key of a document's IRI: its path under ``documents/`` without the suffix, each
+    part made a slug ("documents/Reports/My Report.pdf" → "reports/my-report"), so that two
+    folders' files stay apart and any file name makes a valid IRI."""
+    inner = relpath.split("/", 1)[1] if relpath.startswith("documents/") else relpath
+    parts = [*Path(inner).parent.parts, Path(inner).stem]
+    return "/".join(slug(p) or "doc-" + hashlib.sha256(p.encode()).hexdigest()[:8] for p in parts)
 
 
 @dataclass
@@ -118,7 +133,7 @@ def listing_items(text: str) -> list[Item]:
 class WebPageLoader(Loader):
     name = "web-page"
     version = "1"
-    description = "Web pages and plain-text documents (data/documents/): entities, mentions, dated treaty actions"
+    description = "Documents (HTML, Markdown, text, PDF under documents/): entities, mentions, dated treaty actions"
     patterns = ("documents/*",)
 
     def accepts(self, relpath: str) -> bool:
@@ -141,8 +156,7 @@ class WebPageLoader(Loader):
             return
         for note in page.notes:
             report.warn(note)
-        stem = Path(source.relpath).stem
-        yield from self._document(source, report, page, stem, sidecar)
+        yield from self._document(source, report, page, document_key(source.relpath), sidecar)
 
     # --- metadata --------------------------------------------------------------------------
 
@@ -169,16 +183,24 @@ class WebPageLoader(Loader):
         doc = document_iri(stem)
         text = page.text
         meta = {k: v for k, v in sidecar.items() if isinstance(v, str) and v}
-        meta.update(page.meta)   # the page's own metadata wins
+        guessed = {k: how for k, how in page.guessed.items()
+                   if k in page.meta and (page.kind == "html" or k not in meta)}
+        for key in guessed:   # an HTML page's own metadata wins; elsewhere the sidecar does
+            meta[key] = page.meta[key]
         title = meta.get("title")
         if not title:
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), stem)
-            title = first[:200]
+            title = re.sub(r"^#{1,6}\s+", "", first)[:200]
+            guessed["title"] = "the first line of the text"
             report.warn(f"no title in the page or a sidecar: took its first line, {title!r}")
         yield Quad(doc, RDF.type, HR.Document, g)
         yield Quad(doc, DCTERMS.title, en(title), g)
         yield Quad(doc, PROV.wasDerivedFrom, source.iri, g)
         yield Quad(doc, HR.content, lit(text), g)
+        for key, how in sorted(guessed.items()):
+            yield Quad(doc, HR.metadataGuessed, lit(f"{key}: {how}"), g)
+        if meta.get("language"):
+            yield Quad(doc, DCTERMS.language, lit(meta["language"]), g)
         if meta.get("date"):
             try:
                 yield Quad(doc, DCTERMS.date, typed(date.fromisoformat(meta["date"]).isoformat(),

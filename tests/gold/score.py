@@ -2,6 +2,7 @@
 
     python tests/gold/score.py                 # the five seeds (data/documents/)
     python tests/gold/score.py --unseen        # the two unseen report excerpts (HRKG_DATA)
+    python tests/gold/score.py --documents     # the six unseen documents of issue 17
     python tests/gold/score.py --store DIR     # the seeds as a built store holds them
 
 What is compared, per document (a news item is a document of its own): the entities its
@@ -140,6 +141,34 @@ def unseen_documents(data: Path, into: Path) -> list[tuple[Path, str]]:
     return out
 
 
+def unseen_document_files(data: Path, into: Path) -> list[tuple[Path, str]]:
+    """The six documents ``unseen_documents.yaml`` annotates, as (file, name): the committed
+    Markdown files as they are, and each PDF's annotated pages copied out of the pinned file
+    into a PDF of their own (pypdf), so that the loader reads a PDF. A PDF missing from
+    ``data`` is left out (the caller says so)."""
+    from pypdf import PdfReader, PdfWriter
+
+    gold = yaml.safe_load((GOLD / "unseen_documents.yaml").read_text(encoding="utf-8"))
+    out = []
+    for name, ann in gold.items():
+        if not name.endswith(".pdf"):
+            out.append((GOLD / "unseen" / name, name))
+            continue
+        path = data / name
+        if not path.is_file():
+            continue
+        first, last = ann["pages"]
+        writer = PdfWriter()
+        for page in PdfReader(path).pages[first - 1:last]:
+            writer.add_page(page)
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as f:
+            writer.write(f)
+        out.append((target, name))
+    return out
+
+
 def table(scores: dict[str, Score]) -> str:
     lines = [f"{'kind':<14}{'gold':>6}{'found':>7}{'right':>7}{'precision':>11}{'recall':>8}"]
     for kind, sc in scores.items():
@@ -151,11 +180,20 @@ def table(scores: dict[str, Score]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unseen", action="store_true", help="score the two unseen report excerpts")
+    ap.add_argument("--documents", action="store_true",
+                    help="score the six unseen documents of issue 17")
     ap.add_argument("--store", help="score the seeds as this built store holds them")
     ap.add_argument("--errors", action="store_true", help="list what was missed or wrongly found")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))
-    if args.unseen:
+    if args.documents:
+        gold = yaml.safe_load((GOLD / "unseen_documents.yaml").read_text(encoding="utf-8"))
+        data = Path(os.environ.get("HRKG_DATA", REPO.parent / "shared" / "data"))
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store()
+            load_documents(unseen_document_files(data, Path(tmp)), store)
+            scores = score(gold, store)
+    elif args.unseen:
         gold = yaml.safe_load((GOLD / "unseen.yaml").read_text(encoding="utf-8"))
         data = Path(os.environ.get("HRKG_DATA", REPO.parent / "shared" / "data"))
         with tempfile.TemporaryDirectory() as tmp:
