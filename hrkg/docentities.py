@@ -217,8 +217,21 @@ ORG_HEADS = {
     "Consulate", "Corporation", "Trust", "Caucus", "Board",
 }
 _RIGHT_EXTEND = {"Ministry", "Office", "Bureau", "Commission", "Committee", "Council",
-                 "Secretariat", "Institute", "Department", "Agency", "Secretary"}
+                 "Secretariat", "Institute", "Department", "Agency", "Secretary", "Center",
+                 "Centre", "Congress", "Confederation"}
 _CONNECT = {"of", "for", "on", "and", "the", "&", "to", "with", "in"}
+# What a text calls a person just before or after the name (lower case: a role, not a title).
+ROLES = ["journalist", "reporter", "editor", "blogger", "activist", "defender", "lawyer",
+         "attorney", "leader", "tourist", "student", "teacher", "farmer", "worker", "politician",
+         "opposition figure", "dissident", "critic", "priest", "pastor", "imam", "monk", "writer",
+         "poet", "artist", "musician", "photographer", "researcher", "scholar", "professor",
+         "official", "spokesperson", "spokesman", "spokeswoman", "victim", "prisoner",
+         "detainee", "businessman", "businesswoman", "candidate", "lawmaker", "legislator",
+         "senator", "president", "chairman", "chairwoman", "chairperson", "director",
+         "founder", "member", "organizer", "unionist", "husband", "wife", "son", "daughter"]
+# Acts done to or by a person named right after the verb.
+ACTS = ["arrested", "detained", "convicted", "sentenced", "released", "abducted", "killed",
+        "charged", "acquitted", "summoned", "interrogated", "deported", "pardoned", "tortured"]
 # Capitalised words that are never a person's name (headings, bodies, topics).
 NOT_NAMES = {
     "Human", "Rights", "State", "States", "Security", "Department", "Council", "Office",
@@ -428,14 +441,15 @@ def _find_instruments(d: _Doc) -> None:
                 d.add(m.start(), m.end(), "instrument", code)
 
 
-_LAW = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in)\s+|[A-Z][\w'’.-]*\s+)*?"
+_LAW = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in|against)\s+|[A-Z][\w'’.-]*\s+)*?"
                   r"Act)(?:\s+of\s+(\d{4}))?\b")
 
 
 def _find_laws(d: _Doc) -> None:
     named: dict[str, str] = {}   # law name without year -> key (a later "the X Act" is that law)
     for m in _LAW.finditer(d.text):
-        name = re.sub(r"^(?:The|This|That|An?|Under|In|By)\s+", "", m.group(1))
+        name = re.sub(r"^(?:The|This|That|An?|Under|In|By|With|Since)\s+", "", m.group(1))
+        name = re.sub(r"^[A-Z]\w+\s+(?:and|with)\s+the\s+(?=[A-Z]\w+\s+\S)", "", name)
         if len(name.split()) < 2:
             continue
         b = m.start(1) + (len(m.group(1)) - len(name))
@@ -448,10 +462,35 @@ def _find_laws(d: _Doc) -> None:
         d.add(b, m.end(), "law", key)
 
 
+def _inside_longer_name(toks: list[tuple[str, int, int]], i: int, j: int) -> bool:
+    """Whether tokens i..j are part of a longer capitalised name: "Congress" in "Zimbabwe
+    Congress of Trade Unions", "Association and Collective" in "Freedom of Association and
+    Collective Bargaining" (a fragment of a name is no name)."""
+    k = i - 1
+    if k > 0 and toks[k][0] == "the":
+        k -= 1   # "Resolution on the National Programme"
+    prev = toks[k][0] if k >= 0 else ""
+    before = toks[k - 1][0] if k > 0 else ""
+    after = toks[j][0] if j < len(toks) else ""
+    beyond = toks[j + 1][0] if j + 1 < len(toks) else ""
+    if prev in ("of", "for", "on") and before[:1].isupper() and before not in ("The", "A", "An") \
+            and before not in TITLE_HEADS and before not in ORG_HEADS:
+        return True
+    if prev[:1].isupper() and prev not in ("The", "A", "An", "the") and prev[0].isalpha() \
+            and not re.fullmatch(r"[A-Z]{2,}|U\.S|US|UN", prev) and toks[i - 1][2] + 1 == toks[i][1]:
+        return j - i == 1   # a one-word name after a capitalised word
+    if after in ("Convention", "Universal") and j < len(toks) and toks[j - 1][2] + 1 == toks[j][1]:
+        return True   # "ILO Convention No. 189", "United Nations Universal Periodic Review"
+    return after in ("of", "for") and beyond[:1].isupper() and j - i == 1
+
+
 def _find_orgs(d: _Doc) -> None:
     toks, text = d.toks, d.text
-    for i, j, key in _orgs().find(toks):
-        b, e = toks[i][1], toks[j - 1][2]
+    plain = [(re.sub(r"(?<=[A-Z]{3})\d{1,2}$", "", t), b, e) for t, b, e in toks]
+    for i, j, key in _orgs().find(plain):
+        b, e = toks[i][1], plain[j - 1][1] + len(plain[j - 1][0])
+        if _inside_longer_name(toks, i, j) or d.overlaps(b, e, "law"):
+            continue
         d.add(b, e, "org", key)
         d.x.orgs.setdefault(key, text[b:e])
     # bodies by their form
@@ -476,22 +515,38 @@ def _find_orgs(d: _Doc) -> None:
         while i < k and toks[i][0] in ("and", "&", "."):
             i += 1
         j = k + 1
+        if j < len(toks) and toks[j][0] in ("Member", "Members", "member", "members"):
+            continue   # "NCD Board Member", "Council Members": a post
         if tok in _RIGHT_EXTEND or tok == "Embassy":
             m = j
             while m < len(toks) and toks[m][0] in _CONNECT | {","}:
                 m += 1
             if m > j and m < len(toks) and toks[m][0][0].isupper() and toks[j][0] in ("of", "for", "on", "in"):
-                while m < len(toks) and (toks[m][0][0].isupper() or toks[m][0] in ("and", "the", "of", "for", "with", "on")
-                                         and m + 1 < len(toks) and toks[m + 1][0][0].isupper()):
+                while m < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", toks[m][0]) \
+                        and not (toks[m][0] in TITLE_HEADS and m + 1 < len(toks)
+                                 and toks[m + 1][0][:1].isupper()) and (
+                        toks[m][0][0].isupper() or toks[m][0] in ("and", "the", "of", "for", "with", "on")
+                        and m + 1 < len(toks) and toks[m + 1][0][0].isupper()):
                     m += 1
                 j = m
             elif tok == "Embassy" and j < len(toks) and toks[j][0][0].isupper() and toks[j][0] not in NOT_NAMES:
                 j += 1
-        if j - i < 2:
+        while j - 1 > k and toks[j - 1][0] in _CONNECT:
+            j -= 1   # "... Human Rights and" before "NGOs"
+        if j - i < 2 or (j < len(toks) and toks[j][0] in ("Act", "Law", "Code")):
             continue
-        found.append((toks[i][1], toks[j - 1][2]))
+        end = toks[j - 1][2]
+        if re.fullmatch(r"[A-Za-z]+\d{1,2}", toks[j - 1][0]):
+            end -= len(re.search(r"\d+$", toks[j - 1][0]).group())   # a footnote mark
+        found.append((toks[i][1], end))
+    starts = {t[1]: n for n, t in enumerate(toks)}
+    ends = {t[2]: n for n, t in enumerate(toks)}
     for b, e in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
-        if d.overlaps(b, e, "org"):
+        if text[b:e].startswith(("A ", "An ")):
+            b += text[b:e].index(" ") + 1
+        if d.overlaps(b, e, "org") or d.overlaps(b, e, "law") or d.overlaps(b, e, "instrument"):
+            continue
+        if b in starts and e in ends and _inside_longer_name(toks, starts[b], ends[e] + 1):
             continue
         name = text[b:e]
         if name.split()[0] in ("Human", "Rights") and len(name.split()) <= 3:
@@ -502,17 +557,31 @@ def _find_orgs(d: _Doc) -> None:
     # acronyms: "Black Sex Worker Collective (BSWC)", or the initials of a body named here
     acronyms: dict[str, str] = {}
     for s in d.within("org", 0, len(text)):
-        m = re.match(r"\s*\(([A-Z]{2,8})\)", text[s.end:s.end + 12])
+        m = re.match(r"\s*\(([A-Z][A-Za-z-]{1,10}|[A-Z][a-z]+(?: (?:of|for|and|[A-Z][a-z]+)){1,4})\)",
+                     text[s.end:s.end + 60])
         if m:
             acronyms[m.group(1)] = s.key
         words = [w for w in re.findall(r"[\w.]+", text[s.begin:s.end]) if w not in _CONNECT]
         initials = "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words)
         if len(initials) >= 3 and initials.isupper():
             acronyms.setdefault(initials, s.key)
+    # a short form defined in parentheses is the body's own name: "Ministry of Labor and
+    # Vocational Training (Ministry of Labor)" -- its other uses are that body
+    alias = {org_key(short): key for short, key in acronyms.items()
+             if " " in short and org_key(short) != key}
+    if alias:
+        for n, sp in enumerate(d.x.spans):
+            if sp.kind == "org" and sp.key in alias:
+                d.x.spans[n] = Span(sp.begin, sp.end, "org", alias[sp.key])
+                d.keys_at[("org", sp.begin, sp.end)] = alias[sp.key]
+        for short in alias:
+            d.x.orgs.pop(short, None)
     if acronyms:
-        for m in re.finditer(r"\b[A-Z]{3,8}\b", text):
-            key = acronyms.get(m.group())
-            if key and not d.overlaps(m.start(), m.end(), "org"):
+        rx = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(a) for a in sorted(acronyms, key=len, reverse=True)) + r")(?![\w-])")
+        for m in rx.finditer(text):
+            key = acronyms[m.group()]
+            if not d.overlaps(m.start(), m.end(), "org"):
                 d.add(m.start(), m.end(), "org", key)
 
 
@@ -644,6 +713,18 @@ def _find_people(d: _Doc) -> None:
         posts = _position(d, post, m.start("post")) if post.split()[0] not in HONORIFICS or len(post.split()) > 1 else []
         posts = [(t, o) for t, o in posts if t not in HONORIFICS]
         person(m.start("name"), m.end("name"), posts)
+    # a role or an act before a name, a role after it: "journalist Sydney Mubaiwa", "CPP
+    # leader Hun Sen", "police arrested Mech Dara, a prominent journalist", "NewsDay's Stephen
+    # Chadenga" (the text says what the name is; two or three capitalised words)
+    person_name = r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})\b"
+    for m in re.finditer(rf"\b(?:{'|'.join(ROLES)}|{'|'.join(ACTS)})[ \t]+{person_name}"
+                         rf"(?![ \t]+[A-Z][a-z])(?![ \t]*(?:Act|Law|Report|Court|Council|Ministry)\b)", text):
+        person(m.start("name"), m.end("name"))
+    for m in re.finditer(rf"{person_name},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){{0,3}}"
+                         rf"(?:{'|'.join(ROLES)})\b", text):
+        person(m.start("name"), m.end("name"))
+    for m in re.finditer(rf"\b[A-Z][A-Za-z]+['’]s[ \t]+{person_name}(?![ \t]+[A-Z])", text):
+        person(m.start("name"), m.end("name"))
     # speech and transcripts: "says Akynos, founder ...", "JUDY HEUMANN:", "My name is Judy Heumann"
     for m in re.finditer(rf"\b(?:says|said)\s+(?P<name>[A-Z][a-z]{{3,}}|{_NAME.pattern})(?=,)", text):
         person(m.start("name"), m.end("name"))

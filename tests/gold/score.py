@@ -25,7 +25,8 @@ from pyoxigraph import Store
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = Path(__file__).resolve().parent
-KINDS = ("states", "instruments", "reviews", "people", "organizations", "positions", "relations")
+KINDS = ("states", "instruments", "laws", "reviews", "people", "organizations", "positions",
+         "relations")
 _PREFIX = {"state/": "states", "instrument/": "instruments", "review/upr/": "reviews",
            "person/": "people", "org/": "organizations"}
 HEADING_END = "Interactive dialogue and responses"
@@ -46,6 +47,18 @@ class Score:
         return len(self.tp) / (len(self.tp) + len(self.fn)) if self.tp or self.fn else 1.0
 
 
+def _laws_apart(pairs: dict[str, set]) -> dict[str, set]:
+    """Instrument keys the reference table does not hold are domestic laws: their own kind,
+    so that a gold set that does not annotate laws is not scored on them."""
+    from hrkg.reference import instruments
+
+    known = instruments()
+    laws = {p for p in pairs.get("instruments", set()) if p[1] not in known}
+    pairs["instruments"] = pairs.get("instruments", set()) - laws
+    pairs["laws"] = pairs.get("laws", set()) | laws
+    return pairs
+
+
 def gold_pairs(gold: dict) -> dict[str, set]:
     out: dict[str, set] = defaultdict(set)
     for name, doc in gold.items():
@@ -55,7 +68,7 @@ def gold_pairs(gold: dict) -> dict[str, set]:
                 out[kind] |= {(unit, str(k)) for k in ann.get(kind, []) or []}
             out["positions"] |= {(name, p) for p in ann.get("positions", []) or []}
             out["relations"] |= {(name, r) for r in ann.get("relations", []) or []}
-    return out
+    return _laws_apart(out)
 
 
 def graph_pairs(store: Store, base: str = "https://w3id.org/hrkg/id/") -> dict[str, set]:
@@ -94,7 +107,7 @@ def graph_pairs(store: Store, base: str = "https://w3id.org/hrkg/id/") -> dict[s
         ins = row["ins"].value.removeprefix(base + "instrument/")
         state = row["state"].value.removeprefix(base + "state/")
         out["relations"].add((name, f"{kind} {state} {ins} {row['when'].value}"))
-    return out
+    return _laws_apart(out)
 
 
 def score(gold: dict, store: Store) -> dict[str, Score]:
@@ -102,6 +115,8 @@ def score(gold: dict, store: Store) -> dict[str, Score]:
     units = {u for pairs in g.values() for u, _ in pairs} | set(gold)
     out = {}
     annotated = {k for doc in gold.values() for unit in [doc, *doc.get("items", [])] for k in unit}
+    if any(kind in g for kind in ("laws",)) and g["laws"]:
+        annotated.add("laws")
     for kind in (k for k in KINDS if k in annotated):
         found = {p for p in s.get(kind, set()) if p[0] in units or p[0].split(" | ")[0] in gold}
         out[kind] = Score(found & g[kind], found - g[kind], g[kind] - found)
