@@ -101,7 +101,8 @@ def _load_vs_validation() -> list[tuple[str, str, str]]:
 def main() -> None:
     files = _files()
     rows = measure("bundled", files)
-    unseen = sorted((Path(__file__).resolve().parent.parent / "tests" / "gold" / "unseen").glob("*.md"))
+    gold = Path(__file__).resolve().parent.parent / "tests" / "gold"
+    unseen = sorted((gold / "unseen").glob("*.md"))
     rows += measure("unseen Markdown", unseen)
     import os
     shared = Path(os.environ.get("HRKG_DATA", "")) / "ohchr-upr" / "slovenia"

@@ -102,7 +102,8 @@ def document_folders(data: Path, extra: Iterable[Path] = ()) -> list[Path]:
         try:
             value = tomllib.loads(config.read_text(encoding="utf-8")).get("documents", [])
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise DataError(f"{config}: not TOML ({exc}); expected documents = [\"folder\", …]") from None
+            raise DataError(f"{config}: not TOML ({exc}); expected "
+                            "documents = [\"folder\", …]") from None
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise DataError(f"{config}: 'documents' must be a list of folder names")
         folders += [(data / v) if not os.path.isabs(v) else Path(v) for v in value]
@@ -122,7 +123,8 @@ def _documents_in(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
 
 
 def discover(data: Path, documents: Iterable[Path] = (),
-             conflicts: list[str] | None = None) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
+             conflicts: list[str] | None = None
+             ) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
     """The sources a build reads: pinned datasets present under ``data``, the project's own
     documents and the user's (:func:`document_folders`). Returns (planned, missing-or-damaged
     statuses, pinned files no loader reads); a document whose name (or IRI) another one

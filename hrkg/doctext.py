@@ -275,11 +275,14 @@ def front_matter(source: str) -> tuple[dict[str, str], int]:
         if kv:
             key = kv.group(1).lower()
             out[key] = kv.group(2).strip()
-        elif key and line.startswith((" ", "\t")) and line.strip() and not line.strip().startswith("- "):
+        elif key and line.startswith((" ", "\t")) and line.strip() \
+                and not line.strip().startswith("- "):
             out[key] = (out[key] + " " + line.strip()).strip()
         else:
             key = None
-    return {k: v.strip("'\"") for k, v in out.items() if v and not v.startswith(("[", "{", "|", ">"))}, m.end()
+    scalars = {k: v.strip("'\"") for k, v in out.items()
+               if v and not v.startswith(("[", "{", "|", ">"))}
+    return scalars, m.end()
 
 
 def _markdown(source: str) -> Page:
@@ -338,7 +341,8 @@ def _unwrap(page: str) -> str:
 
 def _pdf_title(info: dict[str, str], text: str) -> tuple[str, str] | None:
     title = (info.get("/Title") or "").strip()
-    if title and not re.search(r"\.(?:docx?|pdf|rtf|indd)$|^(?:untitled|microsoft word)", title, re.I):
+    junk = r"\.(?:docx?|pdf|rtf|indd)$|^(?:untitled|microsoft word)"
+    if title and not re.search(junk, title, re.I):
         return title, "the PDF's document information (Title)"
     for line in text.split("\n")[:40]:
         words = re.findall(r"[A-Za-z][A-Za-z'’-]+", line)

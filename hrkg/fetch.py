@@ -95,7 +95,8 @@ def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
         conn = cls(host, port, timeout=remaining)
         timed_out = threading.Event()
 
-        def stop(conn: http.client.HTTPConnection = conn, flag: threading.Event = timed_out) -> None:
+        def stop(conn: http.client.HTTPConnection = conn,
+                 flag: threading.Event = timed_out) -> None:
             flag.set()
             sock = conn.sock
             if sock is not None:

@@ -111,7 +111,8 @@ def test_a_page_is_added_with_its_sidecar(server: str, tmp_path: Path) -> None:
     # the same again: nothing new; a redirect to it is followed and lands on the same bytes
     code, out = add(tmp_path, f"{server}/page.html", f"{server}/moved")
     assert code == 0 and out.count("unchanged:") == 2, out
-    assert sorted(p.name for p in (tmp_path / "documents").iterdir()) == ["page.html", "page.meta.json"]
+    names = sorted(p.name for p in (tmp_path / "documents").iterdir())
+    assert names == ["page.html", "page.meta.json"]
 
 
 def test_what_is_added_is_built(server: str, tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ def _documents(folder: Path) -> None:
         "<!doctype html><html lang='en'><head><title>Liberia and the Covenant</title></head>"
         "<body><p>On 22 September 2004, Liberia ratified the International Covenant on Civil "
         "and Political Rights.</p></body></html>", encoding="utf-8")
-    (folder / "notes.txt").write_text("Ghana and Togo\n\nGhana signed the CRPD.\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("Ghana and Togo\n\nGhana signed the CRPD.\n",
+                                      encoding="utf-8")
     (folder / "jamaica.md").write_text(
         "---\ntitle: Jamaica notes\n  continued\ndate: 2024-05-01\nlang: en\n---\n"
         "# Heading that is not the title\n\nThe **Independent Commission of Investigations** "
@@ -59,8 +60,10 @@ def user_build(tmp_path_factory: pytest.TempPathFactory):
 def test_documents_without_sidecars_are_built_titled_from_their_content(user_build) -> None:
     data, root, result = user_build
     store = open_read_only(root)
-    got = rows(store, """SELECT ?path ?title WHERE { GRAPH ?g { ?src hr:path ?path ; hr:loader "web-page" .
-        ?doc prov:wasDerivedFrom ?src ; dcterms:title ?title } FILTER(!STRSTARTS(?path, "documents/humanrights")
+    got = rows(store, """SELECT ?path ?title WHERE { GRAPH ?g {
+        ?src hr:path ?path ; hr:loader "web-page" .
+        ?doc prov:wasDerivedFrom ?src ; dcterms:title ?title }
+        FILTER(!STRSTARTS(?path, "documents/humanrights")
         && !STRSTARTS(?path, "documents/state-gov") && !STRSTARTS(?path, "documents/us-embassy")
         && !STRSTARTS(?path, "documents/ushrn") && !STRSTARTS(?path, "documents/voa")) }""")
     assert got == {
@@ -112,7 +115,8 @@ def test_a_later_build_keeps_them_and_load_checks_only_what_they_touch(user_buil
         result = load_files([extra], data, root)
         assert result.ok, result.failed
         store = open_read_only(root)
-        got = rows(store, f"SELECT ?d WHERE {{ <{ID}treaty-action/TGO/CAT/ratification> hr:date ?d }}")
+        got = rows(store,
+                   f"SELECT ?d WHERE {{ <{ID}treaty-action/TGO/CAT/ratification> hr:date ?d }}")
         assert got == {("1987-11-18",)}
         # the check was restricted to the nodes of the loaded graph
         assert result.validation is not None
@@ -121,7 +125,8 @@ def test_a_later_build_keeps_them_and_load_checks_only_what_they_touch(user_buil
         assert first.validation is not None and first.validation.note == ""
         again = build(data, root)
         assert again.ok
-        paths = rows(open_read_only(root), 'SELECT ?p WHERE { ?s hr:loader "web-page" ; hr:path ?p }')
+        paths = rows(open_read_only(root),
+                     'SELECT ?p WHERE { ?s hr:loader "web-page" ; hr:path ?p }')
         assert ("documents/togo.txt",) in paths and ("documents/notes.txt",) in paths
     finally:
         extra.unlink()
@@ -169,5 +174,5 @@ def test_cli_build_with_documents_option(tmp_path: Path) -> None:
                                    "--documents", str(mine), "--quiet", "--no-validate"])
     assert out.exit_code == 0, out.output
     store = open_read_only(tmp_path / "s")
-    assert rows(store, f"SELECT ?y WHERE {{ <{ID}treaty-action/GHA/CRPD/ratification> hr:year ?y }}") \
-        == {("2012",)}
+    got = rows(store, f"SELECT ?y WHERE {{ <{ID}treaty-action/GHA/CRPD/ratification> hr:year ?y }}")
+    assert got == {("2012",)}
