@@ -484,9 +484,13 @@ def _inside_longer_name(toks: list[tuple[str, int, int]], i: int, j: int) -> boo
     return after in ("of", "for") and beyond[:1].isupper() and j - i == 1
 
 
+_FOOTNOTE_MARK = re.compile(r"(?<=[A-Z]{3})\d{1,2}$")   # "OHCHR1": a footnote's mark
+
+
 def _find_orgs(d: _Doc) -> None:
     toks, text = d.toks, d.text
-    plain = [(re.sub(r"(?<=[A-Z]{3})\d{1,2}$", "", t), b, e) for t, b, e in toks]
+    plain = [(_FOOTNOTE_MARK.sub("", t), b, e) if t[-1].isdigit() else (t, b, e)
+             for t, b, e in toks]
     for i, j, key in _orgs().find(plain):
         b, e = toks[i][1], plain[j - 1][1] + len(plain[j - 1][0])
         if _inside_longer_name(toks, i, j) or d.overlaps(b, e, "law"):
