@@ -90,6 +90,7 @@ class BuildResult:
 
 
 CONFIG = "hrkg.toml"
+DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"}
 
 
 def document_folders(data: Path, extra: Iterable[Path] = ()) -> list[Path]:
@@ -458,4 +459,6 @@ def _relpath(path: Path, data: Path) -> str:
             return f"documents/{folder.name}/{path.relative_to(folder.resolve()).as_posix()}"
         except ValueError:
             continue
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:   # a document from anywhere is a document
+        return f"documents/{path.name}"
     return path.name
