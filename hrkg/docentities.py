@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -93,7 +93,32 @@ def _norm(tok: str) -> str:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(_norm(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    # "’" and "'" are one code point each: normalising the text first keeps every offset
+    return [(m.group(), *m.span()) for m in _TOKEN.finditer(_norm(text))]
+
+
+class _Tokens:
+    """A document's tokens as (text, begin, end), made only when asked for: most are only
+    ever looked at as words (``words``)."""
+
+    def __init__(self, text: str) -> None:
+        self._m = list(_TOKEN.finditer(_norm(text)))
+        self.words = [m[0] for m in self._m]
+
+    def __len__(self) -> int:
+        return len(self._m)
+
+    def __getitem__(self, k: int) -> tuple[str, int, int]:
+        m = self._m[k]
+        return m[0], m.start(), m.end()
+
+    def at(self, offset: int) -> int:
+        """The index of the last token that begins at or before ``offset``."""
+        return bisect.bisect_right(self._m, offset, key=_start) - 1
+
+
+def _start(m: re.Match[str]) -> int:
+    return m.start()
 
 
 class Gazetteer:
@@ -104,6 +129,10 @@ class Gazetteer:
         self.exact: dict[tuple[str, ...], str] = {}
         self.folded: dict[tuple[str, ...], str] = {}
         self.lengths: dict[str, set[int]] = defaultdict(set)
+        self._tries: dict[str, tuple[int, ...]] = {}   # first token -> lengths, longest first
+        self._pairs: set[tuple[str, str]] = set()   # the first two tokens of longer phrases
+        self._singles: set[str] = set()   # phrases of one token
+        self._low_firsts: frozenset[str] | None = None
 
     def add(self, phrase: str, key: str) -> None:
         toks = tuple(t for t, _, _ in _tokens(phrase))
@@ -111,32 +140,63 @@ class Gazetteer:
             return
         self.exact.setdefault(toks, key)
         self.lengths[toks[0]].add(len(toks))
+        if len(toks) >= 2:
+            self._pairs.add((toks[0], toks[1]))
+        else:
+            self._singles.add(toks[0])
         words = [t for t in toks if t[0].isalnum()]
         if len(words) >= 2:
             low = tuple(t.lower() for t in toks)
             self.folded.setdefault(low, key)
             self.lengths[low[0]].add(len(toks))
+            self._pairs.add((low[0], low[1]))
+        self._tries.clear()
+        self._low_firsts = None
 
-    def find(self, toks: list[tuple[str, int, int]]) -> Iterator[tuple[int, int, str]]:
-        """(first token, last token + 1, key) of each match, left to right, not overlapping."""
-        i, n = 0, len(toks)
-        while i < n:
-            hit = None
-            first = toks[i][0]
-            for length in sorted(self.lengths.get(first, set()) | self.lengths.get(first.lower(), set()),
-                                 reverse=True):
-                if i + length > n:
+    def _lengths_for(self, first: str) -> tuple[int, ...]:
+        got = self._tries.get(first)
+        if got is None:
+            both = self.lengths.get(first, set()) | self.lengths.get(first.lower(), set())
+            got = tuple(sorted(both, reverse=True))
+            self._tries[first] = got
+        return got
+
+    def find(self, toks: Sequence[tuple[str, int, int]], words: list[str] | None = None,
+             lows: list[str] | None = None) -> Iterator[tuple[int, int, str]]:
+        """(first token, last token + 1, key) of each match, left to right, not overlapping.
+        ``words``, ``lows``: the tokens' strings as written and in lower case, when the
+        caller has them already.
+
+        Only tokens that begin a phrase (as written or in lower case) are tried: one set
+        lookup per token, then the phrase lengths that start with that token."""
+        if words is None:
+            words = [t for t, _, _ in toks]
+        if lows is None:
+            lows = [w.lower() for w in words]
+        n = len(words)
+        firsts = self.lengths
+        if self._low_firsts is None:
+            self._low_firsts = frozenset(k.lower() for k in firsts)
+        low_firsts = self._low_firsts
+        exact, folded, pairs, singles = self.exact, self.folded, self._pairs, self._singles
+        nxt = 0
+        for i in [i for i, w in enumerate(lows) if w in low_firsts]:
+            if i < nxt or not (words[i] in firsts or lows[i] in firsts):
+                continue
+            # no phrase of two tokens or more starts with these two: try the one-token ones
+            longer = i + 1 < n and ((words[i], words[i + 1]) in pairs
+                                    or (lows[i], lows[i + 1]) in pairs)
+            if not longer and words[i] not in singles:
+                continue
+            for length in self._lengths_for(words[i]):
+                if i + length > n or (length > 1 and not longer):
                     continue
-                seq = tuple(t for t, _, _ in toks[i:i + length])
-                key = self.exact.get(seq) or self.folded.get(tuple(t.lower() for t in seq))
+                seq = tuple(words[i:i + length])
+                key = exact.get(seq) or folded.get(tuple(lows[i:i + length]))
                 if key:
-                    hit = (i, i + length, key)
+                    yield i, i + length, key
+                    nxt = i + length
                     break
-            if hit:
-                yield hit
-                i = hit[1]
-            else:
-                i += 1
 
 
 AMBIGUOUS_STATES = {"Korea": "the Republic of Korea or the DPRK", "Georgia": "the state of Georgia or the US state",
@@ -349,15 +409,137 @@ def org_key(name: str) -> str:
 # --- the extractor -------------------------------------------------------------------------
 
 
+# --- trying a pattern only where it can match ----------------------------------------------
+# Python's re tries a pattern at every position of the text unless the pattern begins with a
+# literal, and most patterns here begin with \b, a lookbehind or an optional part and match
+# rarely. Each is tried instead only at the positions from which a match can begin: a
+# superset found from an anchor every match holds (a title, a role, "(", ", a"), which a
+# literal-led regex finds fast. Tried in order and resumed after each match, as finditer
+# does, they give the same matches.
+
+
+def _starts(anchor: re.Pattern[str], text: str) -> list[int]:
+    """Every position where ``anchor`` matches, overlapping ones included, in order."""
+    out: list[int] = []
+    for m in anchor.finditer(text):
+        a, b = m.span()
+        out.append(a)
+        out += [p for p in range(a + 1, b) if anchor.match(text, p)]
+    return out
+
+
+def _matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, given (in order) every position where a match can begin."""
+    end = 0
+    for p in starts:
+        if p < end:
+            continue
+        m = rx.match(text, p)
+        if m:
+            yield m
+            end = max(m.end(), p + 1)
+
+
+def _words_before(text: str, h: int, word: re.Pattern[str], memo: dict[int, int]) -> int:
+    r"""The first position from which ``(?:word\s+)*`` can reach ``h``: the start of the last
+    run of non-space characters before ``h`` that is not one whole ``word`` (a match may begin
+    inside it), or of the text. ``memo`` holds earlier answers (each walk is done once)."""
+    if h == 0 or not text[h - 1].isspace():
+        return h
+    j = h
+    while True:
+        got = memo.get(j)
+        if got is not None:
+            break
+        ws = j
+        while ws > 0 and text[ws - 1].isspace():
+            ws -= 1
+        cb = ws
+        while cb > 0 and not text[cb - 1].isspace():
+            cb -= 1
+        if ws == 0 or not word.fullmatch(text, cb, ws):
+            got = cb
+            break
+        j = cb
+    memo[h] = got
+    return got
+
+
+def _run_start(d: _Doc, at: int, other: re.Pattern[str]) -> int:
+    """The start of the run of characters ``other`` does not match that ends at ``at``."""
+    m = other.search(d.rev, len(d.text) - at)
+    return len(d.text) - m.start() if m else 0
+
+
+def _near(d: _Doc, anchor: re.Pattern[str], other: re.Pattern[str], first: str,
+          then: int = 0) -> list[int]:
+    """Positions whose character is in ``first`` within the run (of characters ``other``
+    does not match) that ends at each match of ``anchor`` (plus ``then``), and the matches'
+    own positions: where a pattern made of such characters before the anchor can begin."""
+    text = d.text
+    out: set[int] = set()
+    for a in _starts(anchor, text):
+        out.add(a)
+        c = a + then
+        out.update(p for p in range(_run_start(d, c, other), c) if text[p] in first)
+    return sorted(out)
+
+
 class _Doc:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.toks = _tokens(text)
+        self.toks = _Tokens(text)
+        self.words = self.toks.words
+        self._lows: list[str] | None = None
         self.x = Extraction()
-        self.sents = sentences(text)
+        self._sents: list[tuple[int, int]] | None = None
         self.by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)  # sorted spans
         self.longest: dict[str, int] = defaultdict(int)
         self.keys_at: dict[tuple[str, int, int], str] = {}
+        self._rev: str | None = None
+        self._post: list[tuple[int, int, int]] | None = None
+
+    @property
+    def sents(self) -> list[tuple[int, int]]:
+        if self._sents is None:
+            self._sents = sentences(self.text)
+        return self._sents
+
+    def sentence_index(self, offset: int) -> int:
+        """The index of the sentence that holds ``offset``, or -1."""
+        k = bisect.bisect_right(self.sents, (offset, len(self.text) + 1)) - 1
+        return k if k >= 0 and self.sents[k][0] <= offset < self.sents[k][1] else -1
+
+    @property
+    def lows(self) -> list[str]:
+        """The words in lower case."""
+        if self._lows is None:
+            self._lows = [w.lower() for w in self.words]
+        return self._lows
+
+    @property
+    def rev(self) -> str:
+        """The text backwards: the start of a run before an offset is one search away."""
+        if self._rev is None:
+            self._rev = self.text[::-1]
+        return self._rev
+
+    def post_regions(self) -> list[tuple[int, int, int]]:
+        """(begin, end of the word run before it, title) for every title a post can end in:
+        a post (``_POST``) begins between ``begin`` and the title, and ``end`` is where the
+        first run of non-space characters there ends (its last character is the one before
+        the post, when the post begins after it)."""
+        if self._post is None:
+            text, memo = self.text, {}
+            out = []
+            for h in _starts(_TITLE, text):
+                b = _words_before(text, h, _POST_WORD, memo)
+                e = b
+                while e < h and not text[e].isspace():
+                    e += 1
+                out.append((b, e, h))
+            self._post = out
+        return self._post
 
     def within(self, kind: str, begin: int, end: int) -> list[Span]:
         """The spans of ``kind`` inside [begin, end), in order."""
@@ -409,7 +591,7 @@ def extract(text: str) -> Extraction:
 
 def _find_states(d: _Doc) -> None:
     toks = d.toks
-    for i, j, key in _states().find(toks):
+    for i, j, key in _states().find(toks, d.words, d.lows):
         b, e = toks[i][1], toks[j - 1][2]
         if key.startswith("?"):
             name = key[1:]
@@ -421,20 +603,25 @@ def _find_states(d: _Doc) -> None:
         d.add(b, e, "state", key)
 
 
-_EXTRA_INSTRUMENTS = [
-    (("ICCPR", "ICESCR"), r"(?:the\s+)?(?:two\s+)?International\s+Covenants(?:\s+on\s+Human\s+Rights)?"
-                          r"|\bthe\s+(?:two\s+)?Covenants\b"),
-    (("UDHR",), r"Universal\s+Declaration\s+(?:of|on)\s+Human\s+Rights"),
-    (("UNCHARTER",), r"\b(?:UN|United\s+Nations)\s+Charter\b|Charter\s+of\s+the\s+United\s+Nations"),
-    (("DHRD",), r"(?:UN\s+)?Declaration\s+on\s+Human\s+Rights\s+Defenders"),
+_EXTRA_INSTRUMENTS = [   # codes, pattern, a word every match holds, the letters one begins with
+    (("ICCPR", "ICESCR"), r"(?:the\s+)?(?:two\s+)?International\s+Covenants"
+                          r"(?:\s+on\s+Human\s+Rights)?|\bthe\s+(?:two\s+)?Covenants\b",
+     "Covenants", "tI"),
+    (("UDHR",), r"Universal\s+Declaration\s+(?:of|on)\s+Human\s+Rights", "Universal", "U"),
+    (("UNCHARTER",), r"\b(?:UN|United\s+Nations)\s+Charter\b|Charter\s+of\s+the\s+United\s+Nations",
+     "Charter", "U"),
+    (("DHRD",), r"(?:UN\s+)?Declaration\s+on\s+Human\s+Rights\s+Defenders", "Declaration", "U"),
 ]
+_NOT_WORDS_RUN = re.compile(r"[^A-Za-z\s]")
 
 
 def _find_instruments(d: _Doc) -> None:
     for code, b, e in instrument_spans(d.text):
         d.add(b, e, "instrument", code)
-    for codes, rx in _EXTRA_INSTRUMENTS:
-        for m in re.finditer(rx, d.text):
+    for codes, rx, word, first in _EXTRA_INSTRUMENTS:
+        # a match begins at ``word`` or at one of ``first`` in the words and blanks before it
+        starts = _near(d, re.compile(word), _NOT_WORDS_RUN, first) if word in d.text else []
+        for m in _matches_at(re.compile(rx), d.text, starts):
             if len(codes) == 1 and d.overlaps(m.start(), m.end(), "instrument"):
                 continue   # the shared recognizer named it already
             for code in codes:
@@ -445,9 +632,27 @@ _LAW = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in|agai
                   r"Act)(?:\s+of\s+(\d{4}))?\b")
 
 
+_LAW_WORD = re.compile(r"[A-Z][\w'’.-]*|of|on|for|and|the|to|in|against")
+
+
+def _law_starts(d: _Doc) -> list[int]:
+    """Where ``_LAW`` can begin: a capital letter in the run of words before an "Act"."""
+    text, memo = d.text, {}
+    out: list[int] = []
+    last = -1
+    for m in re.finditer("Act", text):
+        h = m.start()
+        if h == 0 or not text[h - 1].isspace():
+            continue
+        b = max(_words_before(text, h, _LAW_WORD, memo), last + 1)
+        out += [p for p in range(b, h) if text[p] in _UPPER]
+        last = max(last, h - 1)
+    return out
+
+
 def _find_laws(d: _Doc) -> None:
     named: dict[str, str] = {}   # law name without year -> key (a later "the X Act" is that law)
-    for m in _LAW.finditer(d.text):
+    for m in _matches_at(_LAW, d.text, _law_starts(d)):
         name = re.sub(r"^(?:The|This|That|An?|Under|In|By|With|Since)\s+", "", m.group(1))
         name = re.sub(r"^[A-Z]\w+\s+(?:and|with)\s+the\s+(?=[A-Z]\w+\s+\S)", "", name)
         if len(name.split()) < 2:
@@ -485,23 +690,35 @@ def _inside_longer_name(toks: list[tuple[str, int, int]], i: int, j: int) -> boo
 
 
 _FOOTNOTE_MARK = re.compile(r"(?<=[A-Z]{3})\d{1,2}$")   # "OHCHR1": a footnote's mark
+_CAPS_DIGIT = re.compile(r"[A-Z]{3}\d")
+_ORG_HEAD = re.compile("|".join(sorted(ORG_HEADS, key=len, reverse=True)))
 
 
 def _find_orgs(d: _Doc) -> None:
-    toks, text = d.toks, d.text
-    plain = [(_FOOTNOTE_MARK.sub("", t), b, e) if t[-1].isdigit() else (t, b, e)
-             for t, b, e in toks]
-    for i, j, key in _orgs().find(plain):
-        b, e = toks[i][1], plain[j - 1][1] + len(plain[j - 1][0])
+    toks, text, words = d.toks, d.text, d.words
+    plain_words, plain_lows = words, d.lows
+    # a token the footnote mark can change holds three capitals and a digit
+    marked = sorted({toks.at(m.start() + 3) for m in _CAPS_DIGIT.finditer(text)})
+    if marked:   # footnote marks off: "OHCHR1" is OHCHR
+        plain_words, plain_lows = list(words), list(plain_lows)
+        for k in marked:
+            plain_words[k] = _FOOTNOTE_MARK.sub("", words[k])
+            plain_lows[k] = plain_words[k].lower()
+    for i, j, key in _orgs().find(toks, plain_words, plain_lows):
+        b, e = toks[i][1], toks[j - 1][1] + len(plain_words[j - 1])
         if _inside_longer_name(toks, i, j) or d.overlaps(b, e, "law"):
             continue
         d.add(b, e, "org", key)
         d.x.orgs.setdefault(key, text[b:e])
     # bodies by their form
-    found: list[tuple[int, int]] = []
-    for k, (tok, _, _) in enumerate(toks):
-        if tok not in ORG_HEADS:
-            continue
+    found: list[tuple[int, int, int, int]] = []   # begin, end, first token, last + 1 or -1
+    heads = []   # the tokens that are a head word: found in the text, not token by token
+    for m in _ORG_HEAD.finditer(text):
+        k = toks.at(m.start())
+        if k >= 0 and words[k] in ORG_HEADS and toks[k][1] == m.start():
+            heads.append(k)
+    for k in heads:
+        tok = words[k]
         i = k
         while i > 0:
             prev = toks[i - 1][0]
@@ -542,15 +759,14 @@ def _find_orgs(d: _Doc) -> None:
         end = toks[j - 1][2]
         if re.fullmatch(r"[A-Za-z]+\d{1,2}", toks[j - 1][0]):
             end -= len(re.search(r"\d+$", toks[j - 1][0]).group())   # a footnote mark
-        found.append((toks[i][1], end))
-    starts = {t[1]: n for n, t in enumerate(toks)}
-    ends = {t[2]: n for n, t in enumerate(toks)}
-    for b, e in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
+        found.append((toks[i][1], end, i, j if end == toks[j - 1][2] else -1))
+    for b, e, i, j in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if text[b:e].startswith(("A ", "An ")):
             b += text[b:e].index(" ") + 1
+            i = i + 1 if toks[i + 1][1] == b else -1
         if d.overlaps(b, e, "org") or d.overlaps(b, e, "law") or d.overlaps(b, e, "instrument"):
             continue
-        if b in starts and e in ends and _inside_longer_name(toks, starts[b], ends[e] + 1):
+        if i >= 0 and j >= 0 and _inside_longer_name(toks, i, j):
             continue
         name = text[b:e]
         if name.split()[0] in ("Human", "Rights") and len(name.split()) <= 3:
@@ -581,9 +797,9 @@ def _find_orgs(d: _Doc) -> None:
         for short in alias:
             d.x.orgs.pop(short, None)
     if acronyms:
-        rx = re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(a) for a in sorted(acronyms, key=len, reverse=True)) + r")(?![\w-])")
-        for m in rx.finditer(text):
+        alternatives = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
+        rx = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
+        for m in _matches_at(rx, text, _starts(re.compile(alternatives), text)):
             key = acronyms[m.group()]
             if not d.overlaps(m.start(), m.end(), "org"):
                 d.add(m.start(), m.end(), "org", key)
@@ -675,6 +891,100 @@ _POST = (r"(?:(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|a|human|rights
          r"(?:\s+(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|human|rights|situation)\b)*")
 
 
+_TITLE = re.compile(
+    r"(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS), key=len, reverse=True)) + r")\b")
+_TITLE_FIRST = re.compile(r"(?:" + "|".join(map(re.escape, TITLE_HEADS)) + r")\b")
+_POST_WORD = re.compile(r"[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|a|human|rights|situation")
+_HONOURED_NAME = rf"(?P<name>(?:(?:Ambassador|Mr\.|Mrs\.|Ms\.|Dr\.|H\.E\.)\s+)*{_NAME.pattern})"
+_POST_COMMA_NAME = re.compile(rf"(?P<post>{_POST}),\s+{_HONOURED_NAME}(?=\s*(?:[.,;:)\n]|$))")
+_NAME_COMMA_POST = re.compile(
+    rf"(?:^|(?<=[\n.;:])\s*|\b(?:says?|said|stated|states|according to)\s+)"
+    rf"(?P<name>{_NAME.pattern}|[A-Z][a-z]{{3,}}),\s+(?P<post>{_POST}(?:\s+[a-z]+(?=\s)(?:\s+[A-Z][\w.'’-]*)*)*)"
+    rf"(?=\s*[,.;:(\n]|$)", re.M)
+_NAME_PAREN_POST = re.compile(
+    rf"(?P<name>{_NAME.pattern})\s+\((?P<post>[^()\n]{{2,120}}?)(?P<close>\)|\s*\.\.\.)")
+_POST_NAME = re.compile(
+    rf"(?P<post>{_POST})[ \t]+"
+    rf"(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b(?![ \t]+[A-Z][a-z])")
+_PERSON_NAME = (r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+                r"(?:[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})\b")
+_ROLE_NAME = re.compile(
+    rf"\b(?:{'|'.join(ROLES)}|{'|'.join(ACTS)})[ \t]+{_PERSON_NAME}"
+    rf"(?![ \t]+[A-Z][a-z])(?![ \t]*(?:Act|Law|Report|Court|Council|Ministry)\b)")
+_NAME_A_ROLE = re.compile(rf"{_PERSON_NAME},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){{0,3}}"
+                          rf"(?:{'|'.join(ROLES)})\b")
+_POSSESSIVE_NAME = re.compile(rf"\b[A-Z][A-Za-z]+['’]s[ \t]+{_PERSON_NAME}(?![ \t]+[A-Z])")
+_SAYS_NAME = re.compile(rf"\b(?:says|said)\s+(?P<name>[A-Z][a-z]{{3,}}|{_NAME.pattern})(?=,)")
+_SPEAKER = re.compile(r"^(?P<name>[A-Z]{2,}(?:\s+[A-Z]{2,}){1,2}):", re.M)
+_NAME_IS = re.compile(
+    rf"\b(?:[Mm]y name is|(?:[Cc]onversation|[Ii]nterview|[Dd]ialogue|[Mm]eeting)\b"
+    rf"[^.\n]{{0,80}}?\bwith)\s+(?P<name>{_NAME.pattern})")
+_CAPACITY = re.compile(r"\b(?:his|her|their) capacity as (?P<post>[^,.;]+)")
+# anchors: what each pattern above holds, found fast (see "trying a pattern only where it can
+# match"); and the characters the run before an anchor cannot hold
+_ROLE_FIRSTS = frozenset(r.split()[0] for r in ROLES + ACTS)
+_A_PAREN = re.compile(r"\(")
+_A_A_ROLE = re.compile(r",[ \t]+(?:a|an|the)[ \t]")
+_A_POSSESSIVE = re.compile(r"['’]s[ \t]")
+_A_SAYS = re.compile(r"says|said")
+_A_NAME_IS = ("y name is", "onversation", "nterview", "ialogue", "eeting")   # one letter in
+_A_CAPACITY = re.compile(r"(?:his|her|their) capacity as ")
+_NOT_NAME_RUN = re.compile(r"[^A-Za-z.\-\s]")
+_NOT_ROLE_NAME_RUN = re.compile(r"[^A-Za-z\- \t]")
+_NOT_LETTER = re.compile(r"[^A-Za-z]")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _found(text: str, literals: Iterable[str], shift: int = 0) -> list[int]:
+    """Where any of ``literals`` occurs (plus ``shift``), in order: str.find is fastest."""
+    out = []
+    for lit in literals:
+        at = text.find(lit)
+        while at >= 0:
+            out.append(at + shift)
+            at = text.find(lit, at + 1)
+    return sorted(p for p in set(out) if p >= 0)
+
+
+def _role_starts(d: _Doc) -> list[int]:
+    """Where "role Name" (``_ROLE_NAME``) can begin: a role or act is a word of its own, so it
+    is a token, or the last part of one ("photo-journalist", "O'journalist"); the first of a
+    two-word role ("opposition figure") likewise."""
+    parts = {}
+    for w in set(d.words):   # the document's vocabulary: each word looked at once
+        part = w.rsplit("-", 1)[-1].rsplit("'", 1)[-1]
+        if part in _ROLE_FIRSTS:
+            parts[w] = len(part)
+    toks = d.toks
+    return [toks[k][2] - parts[w] for k, w in enumerate(d.words) if w in parts]
+
+
+def _post_starts(d: _Doc) -> list[int]:
+    """Where a pattern that begins with a post (``_POST``) can begin: from the start of the
+    run of words before each title to the title."""
+    out: list[int] = []
+    last = -1
+    for b, _, h in d.post_regions():
+        out.extend(range(max(b, last + 1), h + 1))
+        last = max(last, h)
+    return out
+
+
+def _name_comma_starts(d: _Doc) -> list[int]:
+    """Where "Name, Post" (``_NAME_COMMA_POST``) can begin: the post follows ", " right after
+    the run of words before a title; the match begins in the run of name characters before
+    that comma, at its start, after a line end or [.;:], or at "says", "stated", "according"."""
+    text = d.text
+    out: set[int] = set()
+    for b, e, _ in d.post_regions():
+        if e > b and text[e - 1] == ",":
+            c = e - 1
+            q = _run_start(d, c, _NOT_NAME_RUN)
+            out.add(q)
+            out.update(p for p in range(q + 1, c + 1) if text[p - 1] in "\n.;:" or text[p] in "sa")
+    return sorted(out)
+
+
 def _find_people(d: _Doc) -> None:
     text = d.text
     found: list[tuple[int, int, str, list[tuple[str, str | None]]]] = []
@@ -690,26 +1000,24 @@ def _find_people(d: _Doc) -> None:
             return
         found.append((b, e, name, list(posts)))
 
-    name = rf"(?P<name>(?:(?:Ambassador|Mr\.|Mrs\.|Ms\.|Dr\.|H\.E\.)\s+)*{_NAME.pattern})"
-    # "Position, Name" at the end of a clause ("State Department Deputy Spokesperson, Mark C. Toner")
-    for m in re.finditer(rf"(?P<post>{_POST}),\s+{name}(?=\s*(?:[.,;:)\n]|$))", text):
+    # "Position, Name" at the end of a clause ("State Department Deputy Spokesperson, Mark C.
+    # Toner")
+    for m in _matches_at(_POST_COMMA_NAME, text, _post_starts(d)):
         post_b = m.start("post")
         person(m.start("name"), m.end("name"), _position(d, m.group("post"), post_b))
-    # "Name, Position" ("JoAnn Kamuf Ward, Director of ..., states", "Kerry McLean, USHRN UPR Coordinator")
-    for m in re.finditer(rf"(?:^|(?<=[\n.;:])\s*|\b(?:says?|said|stated|states|according to)\s+)"
-                         rf"(?P<name>{_NAME.pattern}|[A-Z][a-z]{{3,}}),\s+(?P<post>{_POST}(?:\s+[a-z]+(?=\s)(?:\s+[A-Z][\w.'’-]*)*)*)(?=\s*[,.;:(\n]|$)",
-                         text, re.M):
+    # "Name, Position" ("JoAnn Kamuf Ward, Director of ..., states", "Kerry McLean, USHRN UPR
+    # Coordinator")
+    for m in _matches_at(_NAME_COMMA_POST, text, _name_comma_starts(d)):
         person(m.start("name"), m.end("name"), _position(d, m.group("post"), m.start("post")))
     # "Name (Position)" ("Kim Won Hong (Minister of State Security)")
-    for m in re.finditer(rf"(?P<name>{_NAME.pattern})\s+\((?P<post>[^()\n]{{2,120}}?)(?P<close>\)|\s*\.\.\.)", text):
+    for m in _matches_at(_NAME_PAREN_POST, text, _near(d, _A_PAREN, _NOT_NAME_RUN, _UPPER)):
         post = m.group("post")
-        if not re.match(r"(?:" + "|".join(map(re.escape, TITLE_HEADS)) + r")\b", post):
+        if not _TITLE_FIRST.match(post):
             continue
         posts = _position(d, post, m.start("post")) if m.group("close") == ")" else []
         person(m.start("name"), m.end("name"), posts)
     # "Position Name" ("Secretary of State John Kerry", "Special Envoy ... Issues Robert King")
-    for m in re.finditer(rf"(?P<post>{_POST})[ \t]+(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b(?![ \t]+[A-Z][a-z])",
-                         text):
+    for m in _matches_at(_POST_NAME, text, _post_starts(d)):
         post = m.group("post")
         words = m.group("name").split()
         if post.split()[-1] in ("of", "the", "for") or len(words) < 2:
@@ -720,21 +1028,18 @@ def _find_people(d: _Doc) -> None:
     # a role or an act before a name, a role after it: "journalist Sydney Mubaiwa", "CPP
     # leader Hun Sen", "police arrested Mech Dara, a prominent journalist", "NewsDay's Stephen
     # Chadenga" (the text says what the name is; two or three capitalised words)
-    person_name = r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})\b"
-    for m in re.finditer(rf"\b(?:{'|'.join(ROLES)}|{'|'.join(ACTS)})[ \t]+{person_name}"
-                         rf"(?![ \t]+[A-Z][a-z])(?![ \t]*(?:Act|Law|Report|Court|Council|Ministry)\b)", text):
+    for m in _matches_at(_ROLE_NAME, text, _role_starts(d)):
         person(m.start("name"), m.end("name"))
-    for m in re.finditer(rf"{person_name},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){{0,3}}"
-                         rf"(?:{'|'.join(ROLES)})\b", text):
+    for m in _matches_at(_NAME_A_ROLE, text, _near(d, _A_A_ROLE, _NOT_ROLE_NAME_RUN, _UPPER)):
         person(m.start("name"), m.end("name"))
-    for m in re.finditer(rf"\b[A-Z][A-Za-z]+['’]s[ \t]+{person_name}(?![ \t]+[A-Z])", text):
+    for m in _matches_at(_POSSESSIVE_NAME, text, _near(d, _A_POSSESSIVE, _NOT_LETTER, _UPPER)):
         person(m.start("name"), m.end("name"))
     # speech and transcripts: "says Akynos, founder ...", "JUDY HEUMANN:", "My name is Judy Heumann"
-    for m in re.finditer(rf"\b(?:says|said)\s+(?P<name>[A-Z][a-z]{{3,}}|{_NAME.pattern})(?=,)", text):
+    for m in _matches_at(_SAYS_NAME, text, _starts(_A_SAYS, text)):
         person(m.start("name"), m.end("name"))
-    for m in re.finditer(r"^(?P<name>[A-Z]{2,}(?:\s+[A-Z]{2,}){1,2}):", text, re.M):
+    for m in _SPEAKER.finditer(text):
         person(m.start("name"), m.end("name"))
-    for m in re.finditer(rf"\b(?:[Mm]y name is|(?:[Cc]onversation|[Ii]nterview|[Dd]ialogue|[Mm]eeting)\b[^.\n]{{0,80}}?\bwith)\s+(?P<name>{_NAME.pattern})", text):
+    for m in _matches_at(_NAME_IS, text, _found(text, _A_NAME_IS, -1)):
         person(m.start("name"), m.end("name"))
 
     people = d.x.people
@@ -746,7 +1051,7 @@ def _find_people(d: _Doc) -> None:
             if post not in p.positions:
                 p.positions.append(post)
     # "in her capacity as Vice-Chair of ..." in a sentence that names one person
-    for m in re.finditer(r"\b(?:his|her|their) capacity as (?P<post>[^,.;]+)", text):
+    for m in _matches_at(_CAPACITY, text, _starts(_A_CAPACITY, text)):
         sb, se = d.sentence_of(m.start())
         inside = {person_key(w) for b, e, w, _ in found if sb <= b < se}
         first_names = {k for k, p in people.items() for n in p.names if re.search(rf"\b{re.escape(n.split()[0])}\b", text[sb:se])}
@@ -772,8 +1077,9 @@ def _find_people(d: _Doc) -> None:
             forms.setdefault(w, next(iter(keys)))
     if not forms:
         return
-    rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])")
-    for m in rx.finditer(text):
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    rx = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
+    for m in _matches_at(rx, text, _starts(re.compile(alternatives), text)):
         b, e = m.start(), m.end()
         if d.overlaps(b, e, "person") or d.overlaps(b, e, "org") or d.overlaps(b, e, "state"):
             continue
@@ -794,12 +1100,20 @@ _REVIEWED = re.compile(r"\breview(?:ed|s)?\b", re.I)
 def _find_reviews(d: _Doc) -> None:
     if not _UPR.search(d.text):
         return
-    states = [s for s in d.x.spans if s.kind == "state"]
-    for sb, se in d.sents:
-        sentence = d.text[sb:se]
-        if not (_UPR.search(sentence) or _REVIEWED.search(sentence)):
-            continue
-        here = sorted({s.key for s in states if sb <= s.begin < se})
+    states = [s for s in d.x.spans if s.kind == "state"]   # in the text's order
+    begins = [s.begin for s in states]
+    # the sentences that hold a match (whole: "Universal Periodic\nReview" is in none)
+    named_upr: set[int] = set()
+    reviewed: set[int] = set()
+    for rx, into in ((_UPR, named_upr), (_REVIEWED, reviewed)):
+        for m in rx.finditer(d.text):
+            k = d.sentence_index(m.start())
+            if k >= 0 and m.end() <= d.sents[k][1]:
+                into.add(k)
+    for k in sorted(named_upr | reviewed):
+        sb, se = d.sents[k]
+        inside = states[bisect.bisect_left(begins, sb):bisect.bisect_left(begins, se)]
+        here = sorted({s.key for s in inside})
         if not here:
             continue
         linked, unlinked = 0, []
@@ -821,7 +1135,7 @@ def _find_reviews(d: _Doc) -> None:
                 linked += 1
             else:
                 unlinked.append(w)
-        if not linked and unlinked and _UPR.search(sentence) and len(here) == 1:
+        if not linked and unlinked and k in named_upr and len(here) == 1:
             w = unlinked[0]
             d.x.problems.append((w.begin, f"a UPR of {here[0]} in {d.text[w.begin:w.end]!r} is not in "
                                           "the schedule of reviews (data/reference/upr-reviews.tsv): not linked"))
@@ -839,14 +1153,22 @@ _ANAPHOR = re.compile(r"\b(?:both|them|these|all three|each)\b", re.I)
 
 def _find_actions(d: _Doc) -> None:
     ins = instruments()
-    treaties = {s for s in d.x.spans if s.kind == "instrument"
-                and ins[s.key].kind in ("Treaty", "OptionalProtocol")}
+    # in the text's order; two treaties named by one span ("the Covenants") in key order
+    treaties = sorted({s for s in d.x.spans if s.kind == "instrument"
+                       and ins[s.key].kind in ("Treaty", "OptionalProtocol")},
+                      key=lambda s: (s.begin, s.key))
+    t_begins = [s.begin for s in treaties]
     states = [s for s in d.x.spans if s.kind == "state"]
+    s_begins = [s.begin for s in states]
+    by_sentence: dict[int, list[re.Match[str]]] = defaultdict(list)
+    for v in _VERB.finditer(d.text):   # a verb is one word: it is in one sentence
+        k = d.sentence_index(v.start())
+        if k >= 0:
+            by_sentence[k].append(v)
     previous: list[str] = []
-    for sb, se in d.sents:
-        verbs = list(_VERB.finditer(d.text, sb, se))
-        if not verbs:
-            continue
+    for k in sorted(by_sentence):
+        sb, se = d.sents[k]
+        verbs = by_sentence[k]
         sent_dates = dates_in(d.text, sb, se)
         for n, v in enumerate(verbs):
             vb = v.start()
@@ -855,12 +1177,12 @@ def _find_actions(d: _Doc) -> None:
                 continue
             kind = "Signature" if v.group("sig") else "Ratification" if v.group("rat") else "Accession"
             codes: list[tuple[str, int]] = []
-            for s in sorted(treaties, key=lambda s: s.begin):
-                if vb <= s.begin < ve and s.key not in [c for c, _ in codes]:
+            for s in treaties[bisect.bisect_left(t_begins, vb):bisect.bisect_left(t_begins, ve)]:
+                if s.key not in [c for c, _ in codes]:
                     codes.append((s.key, s.begin))
             if not codes and _ANAPHOR.search(d.text[v.end():min(ve, v.end() + 20)]):
                 codes = [(c, v.end()) for c in previous]
-            subject = [s for s in states if sb <= s.begin < vb]
+            subject = states[bisect.bisect_left(s_begins, sb):bisect.bisect_left(s_begins, vb)]
             if not codes or not subject:
                 continue
             state = subject[-1].key
