@@ -88,6 +88,9 @@ class Extraction:
 _TOKEN = re.compile(r"\w+(?:-\w+)*(?:['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
 
 
+_NORM_TOKEN = re.compile(r"\w+(?:-\w+)*(?:'(?!s\b)\w+)*|'s\b|[^\w\s]")   # _TOKEN, "’" made "'"
+
+
 def _norm(tok: str) -> str:
     return tok.replace("’", "'")
 
@@ -102,7 +105,7 @@ class _Tokens:
     ever looked at as words (``words``)."""
 
     def __init__(self, text: str) -> None:
-        self._m = list(_TOKEN.finditer(_norm(text)))
+        self._m = self.matches = list(_NORM_TOKEN.finditer(_norm(text)))
         self.words = [m[0] for m in self._m]
 
     def __len__(self) -> int:
@@ -132,7 +135,6 @@ class Gazetteer:
         self._tries: dict[str, tuple[int, ...]] = {}   # first token -> lengths, longest first
         self._pairs: set[tuple[str, str]] = set()   # the first two tokens of longer phrases
         self._singles: set[str] = set()   # phrases of one token
-        self._low_firsts: frozenset[str] | None = None
 
     def add(self, phrase: str, key: str) -> None:
         toks = tuple(t for t, _, _ in _tokens(phrase))
@@ -151,7 +153,6 @@ class Gazetteer:
             self.lengths[low[0]].add(len(toks))
             self._pairs.add((low[0], low[1]))
         self._tries.clear()
-        self._low_firsts = None
 
     def _lengths_for(self, first: str) -> tuple[int, ...]:
         got = self._tries.get(first)
@@ -162,37 +163,35 @@ class Gazetteer:
         return got
 
     def find(self, toks: Sequence[tuple[str, int, int]], words: list[str] | None = None,
-             lows: list[str] | None = None) -> Iterator[tuple[int, int, str]]:
+             lower: dict[str, str] | None = None) -> Iterator[tuple[int, int, str]]:
         """(first token, last token + 1, key) of each match, left to right, not overlapping.
-        ``words``, ``lows``: the tokens' strings as written and in lower case, when the
-        caller has them already.
+        ``words``: the tokens' strings, when the caller has them already; ``lower``: each of
+        them in lower case.
 
-        Only tokens that begin a phrase (as written or in lower case) are tried: one set
-        lookup per token, then the phrase lengths that start with that token."""
+        Only tokens that begin a phrase (as written or in lower case) are tried: the words of
+        the document that do are found first, then their places."""
         if words is None:
             words = [t for t, _, _ in toks]
-        if lows is None:
-            lows = [w.lower() for w in words]
+        if lower is None:
+            lower = {w: w.lower() for w in set(words)}
         n = len(words)
         firsts = self.lengths
-        if self._low_firsts is None:
-            self._low_firsts = frozenset(k.lower() for k in firsts)
-        low_firsts = self._low_firsts
         exact, folded, pairs, singles = self.exact, self.folded, self._pairs, self._singles
+        starting = {w for w, low in lower.items() if w in firsts or low in firsts}
         nxt = 0
-        for i in [i for i, w in enumerate(lows) if w in low_firsts]:
-            if i < nxt or not (words[i] in firsts or lows[i] in firsts):
+        for i in [i for i, w in enumerate(words) if w in starting]:
+            if i < nxt:
                 continue
             # no phrase of two tokens or more starts with these two: try the one-token ones
             longer = i + 1 < n and ((words[i], words[i + 1]) in pairs
-                                    or (lows[i], lows[i + 1]) in pairs)
+                                    or (lower[words[i]], lower[words[i + 1]]) in pairs)
             if not longer and words[i] not in singles:
                 continue
             for length in self._lengths_for(words[i]):
                 if i + length > n or (length > 1 and not longer):
                     continue
                 seq = tuple(words[i:i + length])
-                key = exact.get(seq) or folded.get(tuple(lows[i:i + length]))
+                key = exact.get(seq) or folded.get(tuple(lower[w] for w in seq))
                 if key:
                     yield i, i + length, key
                     nxt = i + length
@@ -440,6 +439,43 @@ def _matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterat
             end = max(m.end(), p + 1)
 
 
+def _occurrences(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, str]]:
+    r"""What ``re.finditer(r"(?<![\w-])(?:phrase|…)(?![\w-])")`` finds, phrases longest
+    first: (begin, end, phrase). A document's own names (people, acronyms) differ from one
+    document to the next, and compiling their alternation cost more than the search; this
+    looks only where a word begins with a phrase's first two characters."""
+    by_lead: dict[str, list[str]] = defaultdict(list)
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if len(phrase) < 2 or _WORD_CHAR.match(phrase) is None:
+            yield from _occurrences_slowly(phrases, text)   # not met in practice
+            return
+        by_lead[phrase[:2]].append(phrase)
+    if not by_lead:
+        return
+    lead = re.compile("[" + "".join(sorted({re.escape(p[0]) for p in by_lead})) + "]")
+    end = 0
+    for m in lead.finditer(text):
+        b = m.start()
+        if b < end or b > 0 and _WORD_CHAR.match(text, b - 1):
+            continue
+        for phrase in by_lead.get(text[b:b + 2], ()):
+            e = b + len(phrase)
+            if text.startswith(phrase, b) and not _WORD_CHAR.match(text, e):
+                yield b, e, phrase
+                end = e
+                break
+
+
+def _occurrences_slowly(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, str]]:
+    rx = re.compile(r"(?<![\w-])(?:" + "|".join(
+        map(re.escape, sorted(phrases, key=len, reverse=True))) + r")(?![\w-])")
+    for m in rx.finditer(text):
+        yield m.start(), m.end(), m.group()
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
+
+
 def _words_before(text: str, h: int, word: re.Pattern[str], memo: dict[int, int]) -> int:
     r"""The first position from which ``(?:word\s+)*`` can reach ``h``: the start of the last
     run of non-space characters before ``h`` that is not one whole ``word`` (a match may begin
@@ -478,10 +514,11 @@ def _near(d: _Doc, anchor: re.Pattern[str], other: re.Pattern[str], first: str,
     own positions: where a pattern made of such characters before the anchor can begin."""
     text = d.text
     out: set[int] = set()
+    firsts = re.compile("[" + re.escape(first) + "]")
     for a in _starts(anchor, text):
         out.add(a)
         c = a + then
-        out.update(p for p in range(_run_start(d, c, other), c) if text[p] in first)
+        out.update(m.start() for m in firsts.finditer(text, _run_start(d, c, other), c))
     return sorted(out)
 
 
@@ -490,7 +527,7 @@ class _Doc:
         self.text = text
         self.toks = _Tokens(text)
         self.words = self.toks.words
-        self._lows: list[str] | None = None
+        self._lower: dict[str, str] | None = None
         self.x = Extraction()
         self._sents: list[tuple[int, int]] | None = None
         self.by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)  # sorted spans
@@ -498,6 +535,7 @@ class _Doc:
         self.keys_at: dict[tuple[str, int, int], str] = {}
         self._rev: str | None = None
         self._post: list[tuple[int, int, int]] | None = None
+        self.post_starts: list[int] | None = None
 
     @property
     def sents(self) -> list[tuple[int, int]]:
@@ -511,11 +549,11 @@ class _Doc:
         return k if k >= 0 and self.sents[k][0] <= offset < self.sents[k][1] else -1
 
     @property
-    def lows(self) -> list[str]:
-        """The words in lower case."""
-        if self._lows is None:
-            self._lows = [w.lower() for w in self.words]
-        return self._lows
+    def lower(self) -> dict[str, str]:
+        """Each word of the document in lower case (each distinct word lowered once)."""
+        if self._lower is None:
+            self._lower = {w: w.lower() for w in set(self.words)}
+        return self._lower
 
     @property
     def rev(self) -> str:
@@ -590,15 +628,15 @@ def extract(text: str) -> Extraction:
 
 
 def _find_states(d: _Doc) -> None:
-    toks = d.toks
-    for i, j, key in _states().find(toks, d.words, d.lows):
-        b, e = toks[i][1], toks[j - 1][2]
+    toks, ms = d.toks, d.toks.matches
+    for i, j, key in _states().find(toks, d.words, d.lower):
+        b, e = ms[i].start(), ms[j - 1].end()
         if key.startswith("?"):
             name = key[1:]
             # "North Korea", "South Korea" are whole names found before this; "Korean" is no name
             d.x.problems.append((b, f"{name!r} may name {AMBIGUOUS_STATES[name]}: not linked"))
             continue
-        if j < len(toks) and toks[j][0] == "$":   # "US$90 million"
+        if j < len(toks) and d.words[j] == "$":   # "US$90 million"
             continue
         d.add(b, e, "state", key)
 
@@ -695,17 +733,17 @@ _ORG_HEAD = re.compile("|".join(sorted(ORG_HEADS, key=len, reverse=True)))
 
 
 def _find_orgs(d: _Doc) -> None:
-    toks, text, words = d.toks, d.text, d.words
-    plain_words, plain_lows = words, d.lows
+    toks, text, words, ms = d.toks, d.text, d.words, d.toks.matches
+    plain_words, lower = words, d.lower
     # a token the footnote mark can change holds three capitals and a digit
     marked = sorted({toks.at(m.start() + 3) for m in _CAPS_DIGIT.finditer(text)})
     if marked:   # footnote marks off: "OHCHR1" is OHCHR
-        plain_words, plain_lows = list(words), list(plain_lows)
+        plain_words, lower = list(words), dict(lower)
         for k in marked:
             plain_words[k] = _FOOTNOTE_MARK.sub("", words[k])
-            plain_lows[k] = plain_words[k].lower()
-    for i, j, key in _orgs().find(toks, plain_words, plain_lows):
-        b, e = toks[i][1], toks[j - 1][1] + len(plain_words[j - 1])
+            lower[plain_words[k]] = plain_words[k].lower()
+    for i, j, key in _orgs().find(toks, plain_words, lower):
+        b, e = ms[i].start(), ms[j - 1].start() + len(plain_words[j - 1])
         if _inside_longer_name(toks, i, j) or d.overlaps(b, e, "law"):
             continue
         d.add(b, e, "org", key)
@@ -715,55 +753,55 @@ def _find_orgs(d: _Doc) -> None:
     heads = []   # the tokens that are a head word: found in the text, not token by token
     for m in _ORG_HEAD.finditer(text):
         k = toks.at(m.start())
-        if k >= 0 and words[k] in ORG_HEADS and toks[k][1] == m.start():
+        if k >= 0 and words[k] in ORG_HEADS and ms[k].start() == m.start():
             heads.append(k)
     for k in heads:
         tok = words[k]
         i = k
         while i > 0:
-            prev = toks[i - 1][0]
-            if prev in TITLE_HEADS or prev in HONORIFICS or d.overlaps(toks[i - 1][1], toks[i - 1][2], "org"):
+            prev = words[i - 1]
+            if prev in TITLE_HEADS or prev in HONORIFICS or d.overlaps(ms[i - 1].start(), ms[i - 1].end(), "org"):
                 break
-            if prev[0].isupper() or prev in ("and", "&") and i > 1 and toks[i - 2][0][0].isupper():
+            if prev[0].isupper() or prev in ("and", "&") and i > 1 and words[i - 2][0].isupper():
                 if prev in ("The",):
                     break
                 i -= 1
                 continue
-            if prev == "." and i > 1 and re.fullmatch(r"[A-Z]", toks[i - 2][0]):
+            if prev == "." and i > 1 and re.fullmatch(r"[A-Z]", words[i - 2]):
                 i -= 1
                 continue
             break
-        while i < k and toks[i][0] in ("and", "&", "."):
+        while i < k and words[i] in ("and", "&", "."):
             i += 1
         j = k + 1
-        if j < len(toks) and toks[j][0] in ("Member", "Members", "member", "members"):
+        if j < len(toks) and words[j] in ("Member", "Members", "member", "members"):
             continue   # "NCD Board Member", "Council Members": a post
         if tok in _RIGHT_EXTEND or tok == "Embassy":
             m = j
-            while m < len(toks) and toks[m][0] in _CONNECT | {","}:
+            while m < len(toks) and words[m] in _CONNECT | {","}:
                 m += 1
-            if m > j and m < len(toks) and toks[m][0][0].isupper() and toks[j][0] in ("of", "for", "on", "in"):
-                while m < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", toks[m][0]) \
-                        and not (toks[m][0] in TITLE_HEADS and m + 1 < len(toks)
-                                 and toks[m + 1][0][:1].isupper()) and (
-                        toks[m][0][0].isupper() or toks[m][0] in ("and", "the", "of", "for", "with", "on")
-                        and m + 1 < len(toks) and toks[m + 1][0][0].isupper()):
+            if m > j and m < len(toks) and words[m][0].isupper() and words[j] in ("of", "for", "on", "in"):
+                while m < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", words[m]) \
+                        and not (words[m] in TITLE_HEADS and m + 1 < len(toks)
+                                 and words[m + 1][:1].isupper()) and (
+                        words[m][0].isupper() or words[m] in ("and", "the", "of", "for", "with", "on")
+                        and m + 1 < len(toks) and words[m + 1][0].isupper()):
                     m += 1
                 j = m
-            elif tok == "Embassy" and j < len(toks) and toks[j][0][0].isupper() and toks[j][0] not in NOT_NAMES:
+            elif tok == "Embassy" and j < len(toks) and words[j][0].isupper() and words[j] not in NOT_NAMES:
                 j += 1
-        while j - 1 > k and toks[j - 1][0] in _CONNECT:
+        while j - 1 > k and words[j - 1] in _CONNECT:
             j -= 1   # "... Human Rights and" before "NGOs"
-        if j - i < 2 or (j < len(toks) and toks[j][0] in ("Act", "Law", "Code")):
+        if j - i < 2 or (j < len(toks) and words[j] in ("Act", "Law", "Code")):
             continue
-        end = toks[j - 1][2]
-        if re.fullmatch(r"[A-Za-z]+\d{1,2}", toks[j - 1][0]):
-            end -= len(re.search(r"\d+$", toks[j - 1][0]).group())   # a footnote mark
-        found.append((toks[i][1], end, i, j if end == toks[j - 1][2] else -1))
+        end = ms[j - 1].end()
+        if re.fullmatch(r"[A-Za-z]+\d{1,2}", words[j - 1]):
+            end -= len(re.search(r"\d+$", words[j - 1]).group())   # a footnote mark
+        found.append((ms[i].start(), end, i, j if end == ms[j - 1].end() else -1))
     for b, e, i, j in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if text[b:e].startswith(("A ", "An ")):
             b += text[b:e].index(" ") + 1
-            i = i + 1 if toks[i + 1][1] == b else -1
+            i = i + 1 if ms[i + 1].start() == b else -1
         if d.overlaps(b, e, "org") or d.overlaps(b, e, "law") or d.overlaps(b, e, "instrument"):
             continue
         if i >= 0 and j >= 0 and _inside_longer_name(toks, i, j):
@@ -797,12 +835,9 @@ def _find_orgs(d: _Doc) -> None:
         for short in alias:
             d.x.orgs.pop(short, None)
     if acronyms:
-        alternatives = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
-        rx = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
-        for m in _matches_at(rx, text, _starts(re.compile(alternatives), text)):
-            key = acronyms[m.group()]
-            if not d.overlaps(m.start(), m.end(), "org"):
-                d.add(m.start(), m.end(), "org", key)
+        for b, e, short in _occurrences(acronyms, text):
+            if not d.overlaps(b, e, "org"):
+                d.add(b, e, "org", acronyms[short])
 
 
 # --- people --------------------------------------------------------------------------------
@@ -915,6 +950,8 @@ _NAME_A_ROLE = re.compile(rf"{_PERSON_NAME},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ 
                           rf"(?:{'|'.join(ROLES)})\b")
 _POSSESSIVE_NAME = re.compile(rf"\b[A-Z][A-Za-z]+['’]s[ \t]+{_PERSON_NAME}(?![ \t]+[A-Z])")
 _SAYS_NAME = re.compile(rf"\b(?:says|said)\s+(?P<name>[A-Z][a-z]{{3,}}|{_NAME.pattern})(?=,)")
+_NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
+_PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+)\s+$")
 _SPEAKER = re.compile(r"^(?P<name>[A-Z]{2,}(?:\s+[A-Z]{2,}){1,2}):", re.M)
 _NAME_IS = re.compile(
     rf"\b(?:[Mm]y name is|(?:[Cc]onversation|[Ii]nterview|[Dd]ialogue|[Mm]eeting)\b"
@@ -923,6 +960,7 @@ _CAPACITY = re.compile(r"\b(?:his|her|their) capacity as (?P<post>[^,.;]+)")
 # anchors: what each pattern above holds, found fast (see "trying a pattern only where it can
 # match"); and the characters the run before an anchor cannot hold
 _ROLE_FIRSTS = frozenset(r.split()[0] for r in ROLES + ACTS)
+_JOINED_LOWER = re.compile(r"[-'’](?=[a-z])")
 _A_PAREN = re.compile(r"\(")
 _A_A_ROLE = re.compile(r",[ \t]+(?:a|an|the)[ \t]")
 _A_POSSESSIVE = re.compile(r"['’]s[ \t]")
@@ -932,7 +970,11 @@ _A_CAPACITY = re.compile(r"(?:his|her|their) capacity as ")
 _NOT_NAME_RUN = re.compile(r"[^A-Za-z.\-\s]")
 _NOT_ROLE_NAME_RUN = re.compile(r"[^A-Za-z\- \t]")
 _NOT_LETTER = re.compile(r"[^A-Za-z]")
-_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# a short word of a post that ends a run of non-space characters, or a title in lower case
+_SHORT_RUN = re.compile(r"(?:of|for|on|the|to|in|at|and|with|a|human|rights|situation)\s"
+                        r"|(?:founder|co-founder)\b")
+_SHORT_FIRSTS = "oftiawhrsc"
 
 
 def _found(text: str, literals: Iterable[str], shift: int = 0) -> list[int]:
@@ -947,27 +989,30 @@ def _found(text: str, literals: Iterable[str], shift: int = 0) -> list[int]:
 
 
 def _role_starts(d: _Doc) -> list[int]:
-    """Where "role Name" (``_ROLE_NAME``) can begin: a role or act is a word of its own, so it
-    is a token, or the last part of one ("photo-journalist", "O'journalist"); the first of a
-    two-word role ("opposition figure") likewise."""
-    parts = {}
-    for w in set(d.words):   # the document's vocabulary: each word looked at once
-        part = w.rsplit("-", 1)[-1].rsplit("'", 1)[-1]
-        if part in _ROLE_FIRSTS:
-            parts[w] = len(part)
-    toks = d.toks
-    return [toks[k][2] - parts[w] for k, w in enumerate(d.words) if w in parts]
+    """Where "role Name" (``_ROLE_NAME``) can begin: a role or act (or the first word of a
+    two-word role) is a word of its own followed by a blank, so it is a token, unless a
+    hyphen or an apostrophe joins it to the word before ("co-founder")."""
+    ms = d.toks.matches
+    out = {ms[k].start() for k, w in enumerate(d.words) if w in _ROLE_FIRSTS}
+    out.update(m.end() for m in _JOINED_LOWER.finditer(d.text))
+    return sorted(out)
 
 
 def _post_starts(d: _Doc) -> list[int]:
     """Where a pattern that begins with a post (``_POST``) can begin: from the start of the
-    run of words before each title to the title."""
-    out: list[int] = []
-    last = -1
-    for b, _, h in d.post_regions():
-        out.extend(range(max(b, last + 1), h + 1))
-        last = max(last, h)
-    return out
+    run of words before each title to the title, where a word of the post can begin (a
+    capital letter, a run's start, a short word ending a run: "Station" ends with "on")."""
+    if d.post_starts is None:
+        text = d.text
+        out: list[int] = []
+        last = -1
+        for b, _, h in d.post_regions():
+            out += [p for p in range(max(b, last + 1), h + 1)
+                    if p == b or text[p] in _UPPER or text[p - 1].isspace()
+                    or text[p] in _SHORT_FIRSTS and _SHORT_RUN.match(text, p)]
+            last = max(last, h)
+        d.post_starts = out
+    return d.post_starts
 
 
 def _name_comma_starts(d: _Doc) -> list[int]:
@@ -1077,36 +1122,37 @@ def _find_people(d: _Doc) -> None:
             forms.setdefault(w, next(iter(keys)))
     if not forms:
         return
-    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-    rx = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
-    for m in _matches_at(rx, text, _starts(re.compile(alternatives), text)):
-        b, e = m.start(), m.end()
+    for b, e, form in _occurrences(forms, text):
         if d.overlaps(b, e, "person") or d.overlaps(b, e, "org") or d.overlaps(b, e, "state"):
             continue
-        if " " not in m.group():
-            nxt = re.match(r"\s+([A-Z][a-z]+)", text[e:e + 20])
-            prv = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, b - 20):b])
+        if " " not in form:
+            nxt = _NEXT_WORD.match(text[e:e + 20])
+            prv = _PREVIOUS_WORD.search(text[max(0, b - 20):b])
             if (nxt and nxt.group(1) not in NOT_NAMES) or (prv and prv.group(1) not in NOT_NAMES | TITLE_HEADS | HONORIFICS):
                 continue  # part of another name
-        d.add(b, e, "person", forms[m.group()])
+        d.add(b, e, "person", forms[form])
 
 
 # --- reviews -------------------------------------------------------------------------------
 
 _UPR = re.compile(r"Universal\s+Periodic\s+Review|\bUPR\b")
 _REVIEWED = re.compile(r"\breview(?:ed|s)?\b", re.I)
+_A_UPR = re.compile("Universal|UPR")
+_A_REVIEWED = re.compile("rev", re.I)   # what "review" matches, case folded as re.I does
 
 
 def _find_reviews(d: _Doc) -> None:
-    if not _UPR.search(d.text):
+    upr = list(_matches_at(_UPR, d.text, _starts(_A_UPR, d.text)))
+    if not upr:
         return
     states = [s for s in d.x.spans if s.kind == "state"]   # in the text's order
     begins = [s.begin for s in states]
     # the sentences that hold a match (whole: "Universal Periodic\nReview" is in none)
     named_upr: set[int] = set()
     reviewed: set[int] = set()
-    for rx, into in ((_UPR, named_upr), (_REVIEWED, reviewed)):
-        for m in rx.finditer(d.text):
+    for matches, into in ((upr, named_upr),
+                          (_matches_at(_REVIEWED, d.text, _starts(_A_REVIEWED, d.text)), reviewed)):
+        for m in matches:
             k = d.sentence_index(m.start())
             if k >= 0 and m.end() <= d.sents[k][1]:
                 into.add(k)
