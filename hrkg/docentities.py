@@ -191,7 +191,9 @@ class Gazetteer:
                 if i + length > n or (length > 1 and not longer):
                     continue
                 seq = tuple(words[i:i + length])
-                key = exact.get(seq) or folded.get(tuple(lower[w] for w in seq))
+                key = exact.get(seq)
+                if key is None and length > 1:   # folded phrases have two words or more
+                    key = folded.get(tuple(map(lower.__getitem__, seq)))
                 if key:
                     yield i, i + length, key
                     nxt = i + length
@@ -608,10 +610,8 @@ class _Doc:
         return False
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        for b, e in self.sents:
-            if b <= offset < e:
-                return b, e
-        return offset, offset
+        k = self.sentence_index(offset)
+        return self.sents[k] if k >= 0 else (offset, offset)
 
 
 def extract(text: str) -> Extraction:
@@ -992,8 +992,9 @@ def _role_starts(d: _Doc) -> list[int]:
     """Where "role Name" (``_ROLE_NAME``) can begin: a role or act (or the first word of a
     two-word role) is a word of its own followed by a blank, so it is a token, unless a
     hyphen or an apostrophe joins it to the word before ("co-founder")."""
-    ms = d.toks.matches
-    out = {ms[k].start() for k, w in enumerate(d.words) if w in _ROLE_FIRSTS}
+    ms, text = d.toks.matches, d.text
+    out = {ms[k].start() for k, w in enumerate(d.words) if w in _ROLE_FIRSTS
+           and text[ms[k].end():ms[k].end() + 1] in (" ", "\t")}   # a blank follows a role
     out.update(m.end() for m in _JOINED_LOWER.finditer(d.text))
     return sorted(out)
 
