@@ -107,9 +107,13 @@ def _load_vs_validation() -> list[tuple[str, str, str]]:
         return [
             ("full build: validation s", f"{v_full:.1f}", f"{full.triples} quads"),
             ("hrkg load of one document: validation s", f"{v_one:.2f}",
-             f"{v_full / v_one:.0f}× less than the full validation"),
+             f"{v_full / v_one:.0f}× less than the full build's validation"),
+            ("hrkg load of one document: copy of the store + load s",
+             f"{one.timings['loading']:.1f}", "the store is copied, the copy switched in"),
+            ("hrkg load of one document: writing the new store s",
+             f"{one.timings.get('writing', 0):.1f}", ""),
             ("hrkg load of one document: total s", f"{total:.1f}",
-             "copy of the store + load + validation + commit"),
+             f"{total / v_full:.2f}× the full build's validation"),
         ]
 
 
