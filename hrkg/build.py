@@ -25,7 +25,8 @@ from hrkg.store import discard, new_store_dir, switch
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
-__all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
+__all__ = ["BuildResult", "build", "load_files", "discover", "unpinned", "ONTOLOGY_GRAPH",
+           "BUILD_GRAPH"]
 
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
@@ -45,6 +46,7 @@ class BuildResult:
     missing: list[str] = field(default_factory=list)  # paths with how to get them
     changed: list[str] = field(default_factory=list)
     unhandled: list[str] = field(default_factory=list)  # pinned files no loader reads yet
+    unpinned: list[str] = field(default_factory=list)   # read, but not in the manifest
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
     triples: int = 0
@@ -95,7 +97,27 @@ def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[st
             loader = loader_for(rel)
             if loader is not None:
                 planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
+    planned += unpinned(data, {p.source.relpath for p in planned}
+                        | {e.path for e in manifest()})
     return planned, problems, unhandled
+
+
+def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
+    """Files a user put in the data directory that the manifest does not pin but a loader
+    reads (another state's UPR documents in ohchr-upr/<state>/<cycle>/, say): read too, so
+    that adding documents is "put them there, then hrkg build". The build summary lists them."""
+    out = []
+    if not data.is_dir():
+        return out
+    for path in sorted(data.rglob("*")):
+        rel = path.relative_to(data).as_posix()
+        if (rel in known or not path.is_file()
+                or any(part.startswith(".") for part in Path(rel).parts)):
+            continue
+        loader = loader_for(rel)
+        if loader is not None:
+            out.append(PlannedSource(Source.from_path(path, rel), loader, None))
+    return out
 
 
 def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> ReferenceFacts:
@@ -264,7 +286,9 @@ def build(data: Path, root: Path, validate: bool = True,
     only if loading and validation succeed."""
     started = time.time()
     planned, problems, unhandled = discover(data)
-    result = BuildResult(store=None, unhandled=unhandled)
+    result = BuildResult(store=None, unhandled=unhandled,
+                         unpinned=[p.source.relpath for p in planned if p.status is None
+                                   and not p.source.relpath.startswith("documents/")])
     for st in problems:
         if st.state == "missing":
             result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")

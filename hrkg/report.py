@@ -36,6 +36,9 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
     if result.unhandled:
         lines.append(f"\npinned files no loader reads yet: {len(result.unhandled)} "
                      f"(e.g. {result.unhandled[0]})")
+    if result.unpinned:
+        lines.append(f"\nread from the data directory but not pinned in data/MANIFEST.tsv: "
+                     f"{len(result.unpinned)} (e.g. {result.unpinned[0]})")
     if result.changed:
         lines.append("\nfiles that differ from the manifest (`hrkg data verify`):")
         lines += [f"  {c}" for c in result.changed]
