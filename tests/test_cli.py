@@ -13,14 +13,16 @@ def test_build_summary(built, upr_corpus) -> None:
     _, out = built
     assert "upr-info-csv" in out and "ratification-csv" in out and "us-upr-cycle3" in out
     assert "upr-report" in out
-    # UPR Info and cycle 3 (40,220), and the recommendations only the reports hold
+    # UPR Info and cycle 3 (40,220), the recommendations only the reports hold, and
+    # Slovenia's third and fourth reviews (215 + 254 paragraphs; its first two are UPR Info's)
     only = report_only_iris(upr_corpus)
     assert len(only) == 274
-    assert f"{40220 + len(only)}  hr:Recommendation" in out
+    assert f"{40220 + len(only) + 215 + 254}  hr:Recommendation" in out
     assert "945  hr:Pledge" in out
     assert "193  UN member states" in out
     assert "From: '&#40;Unknown&#41;'" in out  # unmapped values are listed
-    assert "validation (fast): 0 violations, 44 warnings" in out
+    # 44, and 12 recommendations whose position OHCHR's lists cite from another paragraph
+    assert "validation (fast): 0 violations, 56 warnings" in out
     assert "hr_status_op_crc_ic.csv lists MSR" in out  # Montserrat is not a UN member
 
 
@@ -90,13 +92,14 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corp
          "WHERE { ?r hr:review ?v . ?v hr:session ?s }")
     code, out = run("query", "--store", str(root), "--format", "csv", q)
     # UPR Info and the reports untouched, cycle 3 cut to 10
-    assert out.splitlines()[1].strip() == str(39873 + 945 + len(report_only_iris(upr_corpus)) + 10)
+    assert out.splitlines()[1].strip() == str(
+        39873 + 945 + len(report_only_iris(upr_corpus)) + 215 + 254 + 10)
 
 
 def test_data_verify(tmp_path: Path, data_dir: Path) -> None:
     code, out = run("data", "verify", "--data", str(data_dir))
     assert code == 0, out
-    assert "298 of 298 files ok" in out
+    assert "319 of 319 files ok" in out
     copy = tmp_path / "d"
     shutil.copytree(data_dir / "ratification", copy / "ratification")
     cut = copy / "ratification" / "hr_status_cat.csv"
@@ -120,4 +123,5 @@ def test_loaders_listed() -> None:
     code, out = run("loaders")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "ratification-csv", "upr-info-csv", "upr-report", "us-upr-cycle3", "web-page"]
+        "ohchr-thematic-list", "ohchr-upr", "ratification-csv", "upr-info-csv", "upr-report",
+        "us-upr-cycle3", "web-page"]
