@@ -2,9 +2,11 @@
 
 Per report: symbol, state, session, date, recommendations found, how many matched a UPR Info
 recommendation, the recommending states that did not resolve (as written), the paragraphs
-missing from the numbering, and what could not be read. Totals over the corpus. The
+missing from the numbering, and what could not be read. Totals over the corpus. Then the
+reviews whose UN documents are under ``ohchr-upr/`` (:mod:`hrkg.ohchr_corpus`): per review
+its report, addendum, decision, documents and thematic lists, and where they disagree. The
 unmatched recommendations of both sides are listed one per line (``--unmatched FILE``).
-Read from the data directory, not from a store: the figures are the loader's own.
+Read from the data directory, not from a store: the figures are the loaders' own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from hrkg.errors import LoaderError
 from hrkg.loaders.upr_report import reconcile, text_twin, upr_info_index
+from hrkg.ohchr_corpus import ReviewRow, ohchr_reviews
 
 __all__ = ["ReportRow", "Corpus", "corpus", "report_files"]
 
@@ -43,6 +46,7 @@ class Corpus:
     rows: list[ReportRow]
     unmatched: list[dict[str, str]]
     seconds: float
+    reviews: list[ReviewRow] = field(default_factory=list)   # ohchr-upr/
 
     def totals(self) -> dict[str, object]:
         ok = [r for r in self.rows if not r.error]
@@ -62,8 +66,11 @@ class Corpus:
         }
 
     def as_json(self) -> str:
+        reviews = [{k: v for k, v in asdict(r).items() if k != "unmatched"}
+                   for r in self.reviews]
         return json.dumps({"totals": self.totals(), "reports": [asdict(r) for r in self.rows],
-                           "unmatched": self.unmatched, "seconds": round(self.seconds, 2)},
+                           "unmatched": self.unmatched, "ohchr_reviews": reviews,
+                           "seconds": round(self.seconds, 2)},
                           ensure_ascii=False, indent=1)
 
     def as_text(self) -> str:
@@ -91,6 +98,8 @@ class Corpus:
         out.append("columns: match = one node with a UPR Info recommendation; only = in the "
                    "report alone; uprI = UPR Info recommendations of the review the report "
                    "lacks; gaps = paragraph numbers missing")
+        if self.reviews:
+            out += ["", _reviews_text(self.reviews)]
         return "\n".join(out) + "\n"
 
     def unmatched_tsv(self) -> str:
@@ -99,7 +108,54 @@ class Corpus:
         w = csv.DictWriter(buf, cols, delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(self.unmatched)
+        w.writerows(u for r in self.reviews for u in r.unmatched)
         return buf.getvalue()
+
+
+def _reviews_text(reviews: list[ReviewRow]) -> str:
+    """The reviews of ohchr-upr/: one block each."""
+    out = ["UPR reviews from the UN's documents (ohchr-upr/) and OHCHR's thematic lists"]
+    for r in reviews:
+        if r.error:
+            out.append(f"  {r.report}: NOT READ: {r.error}")
+            continue
+        head = f"  {r.state} session {r.session} (cycle {r.cycle})"
+        if r.symbol:
+            head += (f": {r.symbol} {r.report}, reviewed {r.review_date or '?'}, adopted "
+                     f"{r.adoption_date or '?'}; {r.recommendations} recommendations in "
+                     f"{r.paragraphs} paragraphs")
+        out.append(head)
+        if r.upr_info:
+            out.append(f"    UPR Info holds the review: {r.matched} matched, {r.only_in_report} "
+                       f"only in the report, {r.upr_info_not_in_report} UPR Info "
+                       "recommendations not in the report")
+        if r.positions:
+            said = ", ".join(f"{k} {v}" for k, v in sorted(r.claimed.items()))
+            check = {True: "as paragraph 2 says", False: "NOT as paragraph 2 says",
+                     None: "paragraph 2 gives no figures"}[r.claims_confirmed]
+            out.append("    addendum: " + ", ".join(f"{k} {v}" for k, v in
+                                                     sorted(r.positions.items()))
+                       + f" ({check}{': ' + said if said else ''})")
+        if r.unclassified:
+            out.append(f"    answers not classified: {', '.join(r.unclassified)}")
+        if r.documents:
+            out.append(f"    documents: {', '.join(sorted(r.documents))}")
+        for lst in r.lists:
+            if lst.error:
+                out.append(f"    list {lst.file}: NOT READ: {lst.error}")
+                continue
+            out.append(f"    list {lst.file}: {lst.entries} entries, {lst.supported} supported, "
+                       f"{lst.noted} noted")
+            for label, values in (
+                    ("paragraphs the report lacks", lst.paragraphs_not_in_report),
+                    ("report paragraphs the list lacks", lst.report_paragraphs_not_in_list),
+                    ("recommending states differ", lst.states_differ),
+                    ("words differ", lst.words_differ),
+                    ("positions differ", lst.positions_differ),
+                    ("position cited from another paragraph", lst.citations_differ)):
+                if values:
+                    out.append(f"      {label} ({len(values)}): " + "; ".join(values))
+    return "\n".join(out)
 
 
 def report_files(root: Path) -> list[Path]:
@@ -143,4 +199,5 @@ def corpus(root: Path) -> Corpus:
             unmatched.append({"side": "upr-info", "file": name, "review": review,
                               "paragraph": "", "iri": cand.key.value,
                               "states": "; ".join(sorted(cand.states)), "text": cand.text})
-    return Corpus(rows, unmatched, time.perf_counter() - started)
+    reviews = ohchr_reviews(root)
+    return Corpus(rows, unmatched, time.perf_counter() - started, reviews)

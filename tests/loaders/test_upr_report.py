@@ -224,6 +224,21 @@ def test_corpus_report(data_dir: Path, tmp_path: Path) -> None:
     assert sides.count("report") == t["only in the report"]
     lacking = t["UPR Info recommendations of these reviews not in the report"]
     assert sides.count("upr-info") == lacking
+    # the reviews of ohchr-upr/ (issue 14), after the 2008-2014 corpus, its totals untouched
+    reviews = {(r["state"], r["session"]): r for r in doc["ohchr_reviews"]}
+    assert sorted(reviews) == [("SVN", 7), ("SVN", 20), ("SVN", 34), ("SVN", 48)]
+    c4 = reviews[("SVN", 48)]
+    assert (c4["symbol"], c4["review_date"], c4["adoption_date"], c4["paragraphs"]) == (
+        "A/HRC/59/15", "2025-01-28", "2025-07-02", 254)
+    assert c4["positions"] == {"accepted": 178, "implemented": 39, "noted": 37}
+    assert c4["claimed"] == {"supported": 217, "noted": 37} and c4["claims_confirmed"]
+    [lst] = c4["lists"]
+    assert (lst["entries"], lst["supported"], lst["noted"]) == (254, 217, 37)
+    assert lst["states_differ"] == lst["positions_differ"] == lst["words_differ"] == []
+    assert len(lst["citations_differ"]) == 8
+    c1 = reviews[("SVN", 7)]
+    assert (c1["matched"], c1["only_in_report"], c1["upr_info_not_in_report"]) == (103, 0, 3)
+    assert sides.count("upr-info (ohchr)") == 3 and sides.count("report (ohchr)") == 0
 
 
 def test_built_store_holds_both_sources(store) -> None:
