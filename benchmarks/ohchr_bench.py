@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
-from bundled import print_table
+from bundled import print_table, timed
 from hrkg.loaders.base import LoadReport, Source
 from hrkg.loaders.thematic_list import read as read_list
 from hrkg.loaders.upr_report_text import pdf_pages
@@ -24,12 +23,6 @@ from hrkg.loaders.upr_report_text import pdf_pages
 from hrkg.data import data_dir
 from hrkg.reference import resolver
 from hrkg.registry import loader_for
-
-
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
 
 
 def main() -> None:

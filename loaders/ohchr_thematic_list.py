@@ -29,7 +29,6 @@ from hrkg.loaders.ohchr_upr import (
     paragraph_iri,
     positions_above,
     read_review,
-    review_node,
     un_documents,
 )
 from hrkg.loaders.thematic_list import Entry, ThematicList, read
@@ -42,7 +41,7 @@ from hrkg.ohchr_schemes import concept_for, persons_iri, sdg_iri, sdg_labels, th
 from hrkg.reconcile import Candidate, match
 from hrkg.reference import instrument_iri, resolver, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, SKOS, XSD, en, lit, normalise_text, rid, typed
-from hrkg.upr import RESPONSES, cycle_of, review_iri
+from hrkg.upr import RESPONSES, cycle_of, review_iri, review_quads
 
 __all__ = ["OhchrThematicListLoader", "list_document_iri", "report_symbol_of"]
 
@@ -98,7 +97,7 @@ class OhchrThematicListLoader(Loader):
                         f"{cycle_of(session)}")
         report.rows = len(lst.entries)
         g = source.graph
-        yield from review_node(session, iso3, g)
+        yield from review_quads(session, iso3, g)
         doc = list_document_iri(session, iso3)
         review = review_iri(session, iso3)
         yield Quad(doc, RDF.type, HR.Document, g)

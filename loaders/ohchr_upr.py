@@ -59,12 +59,12 @@ from hrkg.errors import LoaderError
 from hrkg.mentions import instruments_mentioned
 from hrkg.reconcile import Candidate, similar
 from hrkg.reference import instrument_iri, resolver, state_iri
-from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, slug, typed
-from hrkg.upr import cycle_of, review_iri
+from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, en, lit, rid, slug, typed
+from hrkg.upr import review_iri, review_quads
 
 __all__ = ["OhchrUprLoader", "ReviewReading", "read_review", "un_documents", "document_iri",
            "paragraph_iri", "positions_above", "upr_info_responses", "addendum_of",
-           "review_node", "previous_review", "RESPONSE", "CATEGORY"]
+           "previous_review", "RESPONSE", "CATEGORY"]
 
 RESPONSE = {"supported": HR.Supported, "noted": HR.Noted}
 CATEGORY = {"accepted": HR.CategoryAccepted, "implemented": HR.CategoryImplemented,
@@ -254,15 +254,6 @@ def _node_of(reading: ReviewReading, n: int) -> NamedNode:
     return reading.nodes[reading.text.report.items[n].paragraph][0]
 
 
-def review_node(session: int, iso3: str, g: NamedNode) -> Iterator[Quad]:
-    r = review_iri(session, iso3)
-    yield Quad(r, RDF.type, HR.UPRReview, g)
-    yield Quad(r, HR.stateUnderReview, state_iri(iso3), g)
-    yield Quad(r, HR.session, typed(session, XSD.integer), g)
-    yield Quad(r, HR.cycle, typed(cycle_of(session), XSD.integer), g)
-    yield Quad(r, RDFS.label, en(f"UPR of {iso3}, session {session}"), g)
-
-
 def _local(message: str, source: Source) -> str:
     return re.sub(rf"^{re.escape(str(source.path))}(?::\d+)?:\s*", "", message)
 
@@ -302,7 +293,7 @@ class OhchrUprLoader(Loader):
     def _document(self, source: Source, doc: UNDocument, session: int, iso3: str,
                   report: LoadReport) -> Iterator[Quad]:
         g, d = source.graph, document_iri(doc.symbol)
-        yield from review_node(session, iso3, g)
+        yield from review_quads(session, iso3, g)
         yield Quad(d, RDF.type, HR.Document, g)
         yield Quad(d, HR.symbol, lit(doc.symbol), g)
         yield Quad(d, DCTERMS.title, en(f"{doc.title} ({doc.symbol})"), g)

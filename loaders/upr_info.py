@@ -20,8 +20,8 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.mentions import instruments_mentioned
 from hrkg.reference import instrument_iri, resolver, state_iri
 from hrkg.schemes import concepts_in
-from hrkg.terms import HR, PROV, RDF, RDFS, XSD, en, lit, rid, text_key, typed
-from hrkg.upr import RESPONSES, cycle_of, review_iri
+from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, text_key, typed
+from hrkg.upr import RESPONSES, review_iri, review_quads
 
 COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org",
            "Response", "Action", "Issue", "Session"]
@@ -70,12 +70,7 @@ class UprInfoCsvLoader(Loader):
             reviews.add((grp.session, grp.iso3))
             yield from self._emit(grp, key[-1], source, g, report)
         for session, iso3 in sorted(reviews):
-            r = review_iri(session, iso3)
-            yield Quad(r, RDF.type, HR.UPRReview, g)
-            yield Quad(r, HR.stateUnderReview, state_iri(iso3), g)
-            yield Quad(r, HR.session, typed(session, XSD.integer), g)
-            yield Quad(r, HR.cycle, typed(cycle_of(session), XSD.integer), g)
-            yield Quad(r, RDFS.label, en(f"UPR of {iso3}, session {session}"), g)
+            yield from review_quads(session, iso3, g)
             report.made["hr:UPRReview"] += 1
 
     def _group(self, source: Source, report: LoadReport) -> dict[tuple, _Group]:
