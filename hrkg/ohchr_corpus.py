@@ -190,12 +190,13 @@ def _compare(rel: str, lst, r, root: Path, docs: dict[str, Path]) -> ListRow:
             out.states_differ.append(p)
         if normalise_text(e.text) != normalise_text("; ".join(i.text for i in items[p])):
             out.words_differ.append(p)
+        said: str | None = None
+        where: tuple[str | None, str | None] = (None, None)
         if pos is not None and p in pos.by_paragraph:
-            said, where = pos.by_paragraph[p].response, (r.rec.symbol + "/Add.1",
+            said, where = pos.by_paragraph[p].response, (addendum_of(r.rec.symbol),
                                                          pos.by_paragraph[p].paragraph)
-        else:
-            group, top = r.group_of(p)
-            said, where = (group, (r.rec.symbol, top)) if group in RESPONSE else (None, None)
+        elif r.group_of(p)[0] in RESPONSE:
+            said, where = r.group_of(p)[0], (r.rec.symbol, r.group_of(p)[1])
         if said and e.position and e.position.lower() != said:
             out.positions_differ.append(f"{p}: list {e.position.lower()}, {where[0]} {said}")
         if said and (e.source_symbol, e.source_paragraph) != where:

@@ -462,7 +462,8 @@ def _references(body: str, at: int, top: str | None, out: Positions, para: str) 
     refs: list[str] = []
     pos, last = at, (0, 0)
     while True:
-        pos = _SEP.match(body, pos).end()
+        sep = _SEP.match(body, pos)   # matches the empty string too: never None
+        pos = sep.end() if sep else pos
         m = _REF.match(body, pos)
         if not m:
             break

@@ -354,7 +354,8 @@ def read_markdown(path: Path, resolve=lambda s: None) -> ThematicList:
         row = block[0][0]
         cell = [s for _, s in block]
         head = [s for s in cell if not s.startswith("- ") and not _MARKERS.get(s.lower())]
-        rec, position = [], []
+        rec: list[str] = []
+        position: list[str] = []
         for s in head:
             (position if s.lower() in _POSITIONS else rec).append(s)
         entry = _entry(rec, row, section, lst, resolve)
