@@ -361,3 +361,41 @@ def test_a_review_put_in_the_data_directory_is_built(tmp_path: Path, root: Path)
                     "WHERE { ?x hr:response ?r } GROUP BY ?r ORDER BY ?r")
     assert out.split() == ["r,n", "https://w3id.org/hrkg/ontology#Noted,37",
                            "https://w3id.org/hrkg/ontology#Supported,217"]
+
+
+def test_built_store_one_node_many_sources(store) -> None:
+    """In the built graph: each review with its dates and documents; a recommendation of
+    cycle 4 is one node with the facts of the report, the addendum and the list, each in its
+    own graph; the review documents with their mentions."""
+    from hrkg.query import run_query
+
+    def rows(q: str) -> list[list[str]]:
+        a = run_query(store, "PREFIX hr: <https://w3id.org/hrkg/ontology#> " + q)
+        return [[t.value if t is not None else "" for t in r] for r in a.rows]
+
+    got = rows("""SELECT ?session ?date ?adopted (COUNT(DISTINCT ?doc) AS ?docs) WHERE {
+        ?r hr:stateUnderReview <https://w3id.org/hrkg/id/state/SVN> ; hr:session ?session ;
+           hr:date ?date ; hr:adoptionDate ?adopted ; hr:reviewDocument ?doc .
+        ?doc hr:documentType ?type } GROUP BY ?session ?date ?adopted ORDER BY ?session""")
+    assert got == [["7", "2010-02-16", "2010-06-09", "3"], ["20", "2014-11-04", "2015-03-19", "3"],
+                   ["34", "2019-11-12", "2020-03-12", "7"], ["48", "2025-01-28", "2025-07-02", "7"]]
+    node = "<https://w3id.org/hrkg/id/recommendation/upr/48/SVN/para-140.36>"
+    graphs = rows(f"""SELECT DISTINCT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }}
+        FILTER (?p IN (hr:response, hr:positionParagraph, hr:text, hr:theme)) }}""")
+    by_graph = defaultdict(set)
+    for p, o, g in graphs:
+        short = o.rsplit("#", 1)[1] if "#" in o else o.rsplit("/", 1)[-1]
+        by_graph[g.rsplit("/", 1)[1]].add((p.rsplit("#", 1)[1], short))
+    assert by_graph["A_HRC_59_15.pdf"] == {
+        ("text", "Continue its fight against discrimination and protect all individuals")}
+    assert by_graph["A_HRC_59_15_Add.1.pdf"] == {("response", "Supported"),
+                                                 ("positionParagraph", "3")}
+    assert ("response", "Supported") in by_graph["thematic-list-UPR48.docx"]
+    assert ("theme", "racial-discrimination") in by_graph["thematic-list-UPR48.docx"]
+    docs = rows("""SELECT ?symbol (COUNT(?m) AS ?mentions) WHERE {
+        ?d hr:symbol ?symbol ; hr:documentType ?type . ?m hr:document ?d }
+        GROUP BY ?symbol ORDER BY ?symbol""")
+    assert [d[0] for d in docs] == ["A/HRC/WG.6/34/SVN/1", "A/HRC/WG.6/34/SVN/2",
+                                    "A/HRC/WG.6/34/SVN/3", "A/HRC/WG.6/48/SVN/1",
+                                    "A/HRC/WG.6/48/SVN/2", "A/HRC/WG.6/48/SVN/3"]
+    assert all(int(n) > 30 for _, n in docs)
