@@ -91,9 +91,10 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corp
     q = ("PREFIX hr: <https://w3id.org/hrkg/ontology#> SELECT (COUNT(DISTINCT ?r) AS ?n) "
          "WHERE { ?r hr:review ?v . ?v hr:session ?s }")
     code, out = run("query", "--store", str(root), "--format", "csv", q)
-    # UPR Info and the reports untouched, cycle 3 cut to 10
+    # UPR Info and the reports untouched, cycle 3 cut to 10; Slovenia's cycles 3-4 (215 +
+    # 254 paragraphs) and the 20 documents of its reviews (18 UN documents, 2 thematic lists)
     assert out.splitlines()[1].strip() == str(
-        39873 + 945 + len(report_only_iris(upr_corpus)) + 215 + 254 + 10)
+        39873 + 945 + len(report_only_iris(upr_corpus)) + 215 + 254 + 20 + 10)
 
 
 def test_data_verify(tmp_path: Path, data_dir: Path) -> None:
