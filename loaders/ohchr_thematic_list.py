@@ -112,11 +112,13 @@ class OhchrThematicListLoader(Loader):
         above = positions_above(source.root, reading, "list") if reading else {}
         words_of = self._report_words(reading)
         state = _Made()
+        present = set(un_documents(source.root))
         for entry in lst.entries:
             node = nodes.get(entry.paragraph)
             if node is None:
                 continue
-            yield from self._entry(source, entry, node, review, words_of, above, state, report)
+            yield from self._entry(source, entry, node, review, words_of, above, present,
+                                   state, report)
         report.made["thematic list entries"] += len(lst.entries)
 
     # --- placing the list --------------------------------------------------------------------
@@ -175,7 +177,7 @@ class OhchrThematicListLoader(Loader):
 
     def _entry(self, source: Source, entry: Entry, node: NamedNode, review: NamedNode,
                words_of: dict[str, str], above: dict[str, tuple[NamedNode, str]],
-               made: _Made, report: LoadReport) -> Iterator[Quad]:
+               present: set[str], made: _Made, report: LoadReport) -> Iterator[Quad]:
         g, res = source.graph, resolver()
         words = _tidy(entry.text)
         yield Quad(node, RDF.type, HR.Recommendation, g)
@@ -207,14 +209,15 @@ class OhchrThematicListLoader(Loader):
                 yield Quad(node, HR.recommendingState, state_iri(iso), g)
         if not entry.states_written:
             yield Quad(node, HR.recommenderAsWritten, lit("(not named in the list)"), g)
-        yield from self._position(entry, node, above, g, report)
+        yield from self._position(entry, node, above, present, made, g, report)
         yield from self._concepts(entry, node, g, made, report)
         yield Quad(node, PROV.wasDerivedFrom, source.iri, g)
         row = HR.sourceRow if source.path.suffix.lower() == ".docx" else HR.sourceLine
         yield Quad(node, row, typed(entry.row, XSD.integer), g)
 
     def _position(self, entry: Entry, node: NamedNode, above: dict[str, tuple[NamedNode, str]],
-                  g: NamedNode, report: LoadReport) -> Iterator[Quad]:
+                  present: set[str], made: _Made, g: NamedNode,
+                  report: LoadReport) -> Iterator[Quad]:
         if entry.position is None:
             return
         response = RESPONSES.get(entry.position.lower())
@@ -246,8 +249,14 @@ class OhchrThematicListLoader(Loader):
             report.made["list citations of a position that differ from the source"] += 1
             yield Quad(node, HR.qualityIssue, lit(message), g)
             return
-        if entry.source_symbol:
-            yield Quad(node, HR.positionSource, document_iri(entry.source_symbol), g)
+        if entry.source_symbol not in present:
+            # hr:positionSource names a document of the graph; this one is not in it
+            if entry.source_symbol and made.once(f"absent {entry.source_symbol}"):
+                report.warn(f"the list cites {entry.source_symbol}, which is not under "
+                            "ohchr-upr/ in the data directory: its positions are kept without "
+                            "their source")
+            return
+        yield Quad(node, HR.positionSource, document_iri(entry.source_symbol), g)
         if entry.source_paragraph:
             yield Quad(node, HR.positionParagraph, lit(entry.source_paragraph), g)
 

@@ -308,12 +308,28 @@ def test_list_alone_gives_the_words(tmp_path: Path, data_dir: Path) -> None:
     assert texts[f"{BASE}recommendation/upr/48/SVN/para-140.36"] == (
         "Continue its fight against discrimination and protect all individuals")
     assert any("is not under ohchr-upr/" in f.message for f in report.findings)
+    # the addendum it cites is not there either: the positions without their source
+    assert len([q for q in quads if q.predicate == HR.response]) == 254
+    assert not [q for q in quads if q.predicate == HR.positionSource]
+    assert [f.message for f in report.findings if "the list cites" in f.message] == [
+        "the list cites A/HRC/59/15/Add.1, which is not under ohchr-upr/ in the data "
+        "directory: its positions are kept without their source"]
     made = [q for q in quads if q.object == SKOS.Concept]
     assert [q.subject.value for q in made] == [f"{BASE}theme/ohchr/a-theme-never-seen"]
     assert any("theme 'A theme never seen' is not in ontology/ohchr-schemes.ttl" in f.message
                for f in report.findings)
     assert report.unmapped["theme: 'A theme never seen'"] == 1
     assert [q for q in quads if q.predicate == RDF.type and q.object == HR.Document]
+    # and what the list alone gives is valid: no reference to a document the graph lacks
+    from pyoxigraph import Store
+
+    from hrkg.reference import ReferenceFacts, reference_quads
+    from hrkg.validate import load_ontology, validate_store
+    store = Store()
+    load_ontology(store)
+    store.extend(reference_quads(ReferenceFacts(set(), {}, [])))
+    store.extend(quads)
+    assert validate_store(store, "fast").violations == 0
 
 
 def test_list_in_another_folder_finds_its_report(tmp_path: Path, data_dir: Path) -> None:
