@@ -37,6 +37,7 @@ class PlannedSource:
     source: Source
     loader: Loader
     status: FileStatus | None  # None for project documents (not in the manifest)
+    unpinned: bool = False     # a file of the data directory the manifest does not pin
 
 
 @dataclass
@@ -116,7 +117,7 @@ def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
             continue
         loader = loader_for(rel)
         if loader is not None:
-            out.append(PlannedSource(Source.from_path(path, rel), loader, None))
+            out.append(PlannedSource(Source.from_path(path, rel), loader, None, unpinned=True))
     return out
 
 
@@ -191,6 +192,8 @@ def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
         report = LoadReport(p.source.relpath)
         store.bulk_extend(_counted(p.loader.load(p.source, report), report))
         result.reports.append((p.loader.name, report))
+        if p.unpinned:
+            result.unpinned.append(p.source.relpath)
 
 
 def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
@@ -286,9 +289,7 @@ def build(data: Path, root: Path, validate: bool = True,
     only if loading and validation succeed."""
     started = time.time()
     planned, problems, unhandled = discover(data)
-    result = BuildResult(store=None, unhandled=unhandled,
-                         unpinned=[p.source.relpath for p in planned if p.status is None
-                                   and not p.source.relpath.startswith("documents/")])
+    result = BuildResult(store=None, unhandled=unhandled)
     for st in problems:
         if st.state == "missing":
             result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
