@@ -275,6 +275,10 @@ class OhchrUprLoader(Loader):
             return
         for note in doc.notes:
             report.warn(note)
+        first = un_documents(source.root).get(doc.symbol)
+        if first is not None and first != source.path:
+            report.warn(f"{first.relative_to(source.root)} is {doc.symbol} too: the same "
+                        "document twice, both read")
         report.rows += 1
         try:
             if doc.kind == "report":

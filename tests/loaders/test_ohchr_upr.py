@@ -399,3 +399,13 @@ def test_built_store_one_node_many_sources(store) -> None:
                                     "A/HRC/WG.6/34/SVN/3", "A/HRC/WG.6/48/SVN/1",
                                     "A/HRC/WG.6/48/SVN/2", "A/HRC/WG.6/48/SVN/3"]
     assert all(int(n) > 30 for _, n in docs)
+
+
+def test_the_same_document_twice_is_said(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ohchr-upr" / "x"
+    folder.mkdir(parents=True)
+    shutil.copy(root / SLOVENIA / "cycle4" / "A_HRC_DEC_59_112.pdf", folder / "a.pdf")
+    shutil.copy(root / SLOVENIA / "cycle4" / "A_HRC_DEC_59_112.pdf", folder / "b.pdf")
+    _, report = _load(folder / "b.pdf", "ohchr-upr/x/b.pdf")
+    assert "ohchr-upr/x/a.pdf is A/HRC/DEC/59/112 too: the same document twice, both read" in [
+        f.message for f in report.findings]
