@@ -71,6 +71,10 @@ def test_failed_build_keeps_the_previous_store(tmp_path: Path, data_dir: Path, b
     target.chmod(0o644)
     target.write_bytes(target.read_bytes()[:5000] + b'\r"Albania,EEG,cut')
     code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet")
+    assert code == 1 and "truncated upr-info/sessions-06-09.csv" in out  # refused at once
+    assert (root / "current").resolve() == before
+    code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet",
+                    "--allow-damaged")
     assert code == 2
     assert "sessions-06-09.csv" in out and "ends inside a quoted field" in out
     assert (root / "current").resolve() == before

@@ -179,6 +179,9 @@ class Front:
                         request.remote, self.send_timeout)
             if request.transport is not None:
                 request.transport.abort()
+        except ConnectionError:  # the client went away mid-result: nothing to answer
+            log.info("hrkg: %s closed the connection before its result was sent",
+                     request.remote)
         finally:
             answer.close()
         return response
