@@ -219,10 +219,10 @@ def rdflib_default():
     return DefaultGraph()
 
 
-def test_cors_only_when_asked(server, built, tmp_path) -> None:
+def test_cors_only_when_asked(server, small_built, tmp_path) -> None:
     _, headers, _ = q(server.url, COUNT_MEMBERS)
     assert "Access-Control-Allow-Origin" not in headers
-    other = Server(built[0], tmp_path, "--cors", "https://example.org")
+    other = Server(small_built, tmp_path, "--cors", "https://example.org")
     try:
         _, headers, _ = get(other.url + "/query?" + urllib.parse.urlencode(
             {"query": COUNT_MEMBERS}), headers={"Origin": "https://example.org"})
@@ -277,8 +277,8 @@ def test_port_taken_is_named(built, server) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_clean_stop_on_signals_and_an_immediate_restart(built, tmp_path, sig) -> None:
-    s = Server(built[0], tmp_path)
+def test_clean_stop_on_signals_and_an_immediate_restart(small_built, tmp_path, sig) -> None:
+    s = Server(small_built, tmp_path)
     assert len(s.workers()) == 2
     tree = s.pids()
     s.proc.send_signal(sig)
@@ -291,7 +291,7 @@ def test_clean_stop_on_signals_and_an_immediate_restart(built, tmp_path, sig) ->
     log = tmp_path / "again.log"
     with log.open("w") as err:
         again = subprocess.Popen([sys.executable, "-m", "hrkg", "serve", "--store",
-                                  str(built[0]), "--port", str(s.port)], stderr=err)
+                                  str(small_built), "--port", str(s.port)], stderr=err)
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
