@@ -236,10 +236,13 @@ SERVE_EXIT = ("Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 no store, th
               help="Open connections at most; beyond: 503 and close.")
 @click.option("--idle-timeout", default=15, show_default=True, type=float,
               help="Seconds a connection may stay idle or take to send a request head.")
+@click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
+              help="Small answers kept for queries asked again (the store is immutable "
+                   "between builds; 0: none).")
 def serve(store: str | None, host: str, port: int, timeout: float, cors: str | None,
           allow_hosts: tuple[str, ...], workers: int, memory_mb: int, max_result_mb: int,
           buffer_mb: int, max_query_kb: int, max_depth: int, max_connections: int,
-          idle_timeout: float) -> None:
+          idle_timeout: float, cache_mb: int) -> None:
     """Serve the built store read-only: SPARQL 1.1 at /query, the query UI at /, resource
     pages under /id/, VoID at /.well-known/void. Queries run on an in-memory copy, in
     worker processes that cannot open a socket (seccomp); SERVICE and updates are refused.
@@ -259,7 +262,7 @@ def serve(store: str | None, host: str, port: int, timeout: float, cors: str | N
         host=host, port=port, timeout=timeout, cors=cors, max_result_mb=max_result_mb,
         workers=workers, memory_mb=memory_mb, buffer_mb=buffer_mb, max_query_kb=max_query_kb,
         max_depth=max_depth, max_connections=max_connections, idle_timeout=idle_timeout,
-        allow_hosts=allow_hosts))
+        cache_mb=cache_mb, allow_hosts=allow_hosts))
 
 
 @cli.group()

@@ -132,6 +132,19 @@ def test_the_default_graph_holds_each_fact_once(server, store) -> None:
     assert _json_count(q(server.url, plain)[2]) == "1"
 
 
+def test_answers_are_kept_for_queries_asked_again(server) -> None:
+    query = (f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s <{HR}iso3> ?o "
+             f"FILTER(?o != \"cache-{time.time_ns()}\") }}")
+    first = q(server.url, query)
+    second = q(server.url, query.replace("SELECT", "select"))  # the same query, spelt anew
+    assert first[0] == second[0] == 200 and first[2] == second[2]
+    assert "X-Hrkg-Cache" not in first[1] and second[1]["X-Hrkg-Cache"] == "hit"
+    assert q(server.url, query, "text/csv")[1].get("X-Hrkg-Cache") is None  # another format
+    clock = "SELECT (NOW() AS ?t) WHERE {}"
+    q(server.url, clock)
+    assert "X-Hrkg-Cache" not in q(server.url, clock)[1]  # the time is never kept
+
+
 def test_dataset_parameters(server) -> None:
     graph = "https://w3id.org/hrkg/id/graph/reference"
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{HR}iso3> ?o }}"
