@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
 from hrkg import __version__
@@ -64,20 +65,41 @@ def _term(text: str) -> rdflib.term.Node:
         return rdflib.URIRef(text[1:-1])
     if text.startswith("_:"):
         return rdflib.BNode(text[2:])
-    g = rdflib.Graph().parse(data=f"<urn:s> <urn:p> {text} .", format="nt")
-    return next(iter(g.objects()))
+    from pyoxigraph import RdfFormat, parse
+
+    from hrkg.shacl import _to_rdflib
+    (quad,) = parse(input=f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)
+    return _to_rdflib(quad.object)
 
 
-def _copy(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph,
-          seen: set[rdflib.term.Node] | None = None) -> None:
-    """The description of a blank node (a property path, a list) into ``target``."""
-    seen = seen if seen is not None else set()
-    if not isinstance(node, rdflib.BNode) or node in seen:
-        return
-    seen.add(node)
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        _copy(source, o, target, seen)
+_PATH_KEYS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
+              SH.alternativePath)
+
+
+def _copy_path(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph,
+               depth: int = 0) -> rdflib.term.Node:
+    """A fresh copy of a property path in ``target``, as the engine read it (a sequence,
+    else the first path operator it has): each result describes its own path."""
+    if not isinstance(node, rdflib.BNode) or depth > 64:
+        return node
+    fresh = rdflib.BNode()
+    if (node, RDF.first, None) in source:
+        members = [_copy_path(source, m, target, depth + 1) for m in Collection(source, node)]
+        Collection(target, fresh, members)
+        return fresh
+    for key in _PATH_KEYS:
+        inner = source.value(node, key)
+        if inner is None:
+            continue
+        if key == SH.alternativePath:
+            lst = rdflib.BNode()
+            Collection(target, lst, [_copy_path(source, m, target, depth + 1)
+                                     for m in Collection(source, inner)])
+            target.add((fresh, key, lst))
+        else:
+            target.add((fresh, key, _copy_path(source, inner, target, depth + 1)))
+        return fresh
+    return fresh
 
 
 def report_graph(report: ValidationReport, sources: bool = True) -> rdflib.Graph:
@@ -104,9 +126,8 @@ def report_graph(report: ValidationReport, sources: bool = True) -> rdflib.Graph
             g.add((res, SH.sourceConstraintComponent, d.component))
             g.add((res, SH.sourceShape, d.shape))
             if d.path is not None:
-                g.add((res, SH.resultPath, d.path))
-                if d.path_graph is not None:
-                    _copy(d.path_graph, d.path, g)
+                path = d.path if d.path_graph is None else _copy_path(d.path_graph, d.path, g)
+                g.add((res, SH.resultPath, path))
             for m in d.messages or (rdflib.Literal(r.message),):
                 g.add((res, SH.resultMessage, m))
             if d.constraint is not None:

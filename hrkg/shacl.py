@@ -112,6 +112,12 @@ _NODE_KIND = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _TYPE = f"<{RDF.type}>"
+
+
+def _true(term: object) -> bool:
+    """The literal true only (not "1"^^xsd:boolean: the W3C suite tests that)."""
+    return (isinstance(term, rdflib.Literal) and str(term) == "true"
+            and term.datatype == XSD.boolean)
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _MAX_DEPTH = 24          # nesting of shapes through sh:node, sh:or ...: deeper is recursion
 _SCAN_RATIO = 8          # scan a predicate rather than look up from the focus nodes up to this
@@ -175,10 +181,10 @@ def _simple(path: str | None) -> str | None:
 
 
 def _triple(subject: str, path: str, obj: str) -> str:
-    """``subject path obj`` with an inverse predicate written the plain way round."""
+    """``subject path obj .`` with an inverse predicate written the plain way round."""
     if path.startswith("^<"):
-        return f"{obj} {path[1:]} {subject}"
-    return f"{subject} {path} {obj}"
+        return f"{obj} {path[1:]} {subject} ."
+    return f"{subject} {path} {obj} ."
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,7 @@ class Validator:
                     raise ShapeError(f"parameter {self._q(p)} of {self._q(comp)} needs an IRI "
                                      "as sh:path")
                 name = re.split(r"[#/:]", str(path))[-1]
-                optional = self.g.value(p, SH.optional) == rdflib.Literal(True)
+                optional = _true(self.g.value(p, SH.optional))
                 params.append((path, name, optional))
             out.append(_Component(comp, tuple(sorted(params)), self.g.value(comp, SH.validator),
                                   self.g.value(comp, SH.nodeValidator),
@@ -352,7 +358,7 @@ class Validator:
             node, p, path_text(g, p) if p is not None else None,
             severity if isinstance(severity, rdflib.URIRef) else SH.Violation,
             tuple(m for m in g.objects(node, SH.message) if isinstance(m, rdflib.Literal)),
-            g.value(node, SH.deactivated) == rdflib.Literal(True),
+            _true(g.value(node, SH.deactivated)),
             sorted(g.objects(node, SH.property), key=str))
         self._shapes[node] = shape
         return shape
@@ -554,8 +560,13 @@ class Validator:
             out += method()
         if shape.properties:
             inner = focus if shape.sparql_path is None else ctx.value_focus()
-            for prop in shape.properties:
-                out += self._evaluate(prop, inner, top, depth + 1, only_focus)
+            nested = [f for prop in shape.properties
+                      for f in self._evaluate(prop, inner, top, depth + 1, only_focus)]
+            if shape.sparql_path is not None and nested and not only_focus:
+                # a value reached from several focus nodes is validated for each of them
+                times = ctx.reached_from()
+                nested = [f for f in nested for _ in range(times.get(f.focus, 1))]
+            out += nested
         return out
 
     def failing(self, node: Node, focus: _Focus, depth: int) -> set[str]:
@@ -578,7 +589,7 @@ class Validator:
             return None
         if any(True for _ in self._component_uses(node)):
             return None
-        if g.value(node, SH.closed) == rdflib.Literal(True):
+        if _true(g.value(node, SH.closed)):
             return None
         conds: list[str] = []
         if shape.sparql_path is None:
@@ -619,7 +630,7 @@ class Validator:
                                  f"FILTER (!sameTerm({v}a, {v}b)) }}")
                 else:
                     return None
-            if g.value(node, SH.uniqueLang) == rdflib.Literal(True):
+            if _true(g.value(node, SH.uniqueLang)):
                 conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
                              f"{_triple(var, path, v + 'b')} FILTER (!sameTerm({v}a, {v}b) "
                              f"&& LANG({v}a) != \"\" && LANG({v}a) = LANG({v}b)) }}")
@@ -793,7 +804,7 @@ class _Context:
 
     def values_bind(self, this: str = "?this", value: str = "?_v") -> str:
         if self.path is None:
-            return f"BIND ({this} AS {value})"
+            return f"BIND ({this} AS {value}) ."
         return _triple(this, self.path, value)
 
     def value_focus(self) -> _Focus:
@@ -802,6 +813,13 @@ class _Context:
         inner = _triple(f"?_o{n}", self.path or "", "?this")
         return _Focus(f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS ?_o{n}) "
                       f"WHERE {{ {self.focus.pattern} }} }} {inner} }} }}")
+
+    def reached_from(self) -> dict[str, int]:
+        """Value nodes of this property shape reached from more than one focus node."""
+        rows = self.select(
+            f"SELECT ?_v (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {self.focus.pattern} "
+            f"{self.values_bind()} }} GROUP BY ?_v HAVING (COUNT(DISTINCT ?this) > 1)")
+        return {str(r["_v"]): int(r["n"].value) for r in rows}
 
     def select(self, query: str, substitutions: dict | None = None) -> Iterable:
         return self.v._select(query, substitutions)
@@ -881,7 +899,7 @@ class _Context:
         return out
 
     def unique_lang(self) -> list[Finding]:
-        if self.path is None or self.g.value(self.node, SH.uniqueLang) != rdflib.Literal(True):
+        if self.path is None or not _true(self.g.value(self.node, SH.uniqueLang)):
             return []
         rows = self.select(f"SELECT ?this ?_l WHERE {{ {self.focus.pattern} {self.values_bind()} "
                            f"BIND (LANG(?_v) AS ?_l) FILTER (?_l != \"\") }} GROUP BY ?this ?_l "
@@ -931,13 +949,13 @@ class _Context:
                               (SH.lessThanOrEquals, "<=",
                                SH.LessThanOrEqualsConstraintComponent)):
             for p2 in self.g.objects(self.node, key):
-                q = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} {vb} "
+                q = (f"SELECT DISTINCT ?this ?_v ?_o WHERE {{ {focus} {vb} "
                      f"?this {_sparql_term(p2)} ?_o FILTER (!COALESCE(?_v {op} ?_o, false)) }}")
                 out += [self.finding(comp, r["this"], r["_v"]) for r in self.select(q)]
         return out
 
     def closed(self) -> list[Finding]:
-        if self.g.value(self.node, SH.closed) != rdflib.Literal(True):
+        if not _true(self.g.value(self.node, SH.closed)):
             return []
         allowed = {p for prop in self.shape.properties
                    for p in [self.g.value(prop, SH.path)] if isinstance(p, rdflib.URIRef)}
@@ -1004,7 +1022,7 @@ class _Context:
             if lo is None and hi is None:
                 continue
             siblings: list[Node] = []
-            if self.g.value(self.node, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
+            if _true(self.g.value(self.node, SH.qualifiedValueShapesDisjoint)):
                 for parent in self.v._parents.get(self.node, []):
                     for sib in self.g.objects(parent, SH.property):
                         if sib != self.node:
@@ -1044,7 +1062,7 @@ class _Context:
     def sparql(self) -> list[Finding]:
         out: list[Finding] = []
         for c in sorted(self.g.objects(self.node, SH.sparql), key=str):
-            if self.g.value(c, SH.deactivated) == rdflib.Literal(True):
+            if _true(self.g.value(c, SH.deactivated)):
                 continue
             query, joinable = self.v._sparql_query(c, self.shape)
             messages = tuple(m for m in self.g.objects(c, SH.message)
@@ -1087,14 +1105,21 @@ class _Context:
             yield from (_hit(r) for r in rows if r["this"] is not None)
             return
         for node in self._focus_nodes():
-            try:
-                rows = self.select(query, {Variable("this"): node})
-            except RuntimeError as exc:
-                raise ShapeError(f"shape {self.v._q(self.node)}: {exc}") from None
-            for r in rows:
+            for r in self._prebound(query, {"this": node}):
                 hit = _hit(r)
                 hit.this = node
                 yield hit
+
+    def _prebound(self, query: str, values: dict[str, object]) -> Iterable:
+        """``query`` evaluated with ``values`` pre-bound: written into the text (SHACL's
+        substitution), blank nodes through Oxigraph's substitutions."""
+        blank = {k: v for k, v in values.items() if isinstance(v, BlankNode)}
+        text = _substitute(query, {k: _to_rdflib(v) for k, v in values.items()
+                                   if k not in blank})
+        try:
+            return self.select(text, {Variable(k): v for k, v in blank.items()} or None)
+        except RuntimeError as exc:
+            raise ShapeError(f"shape {self.v._q(self.node)}: {exc}") from None
 
     def _ask(self, query: str, joinable: bool) -> Iterator[_Hit]:
         """The value nodes for which a pre-bound ASK query answers false."""
@@ -1109,10 +1134,7 @@ class _Context:
         pairs = [(r["this"], r["_v"]) for r in self.select(
             f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}")]
         for this, value in pairs:
-            subs = {Variable("this"): this, Variable("value"): value}
-            result = self.select(query, {k: v for k, v in subs.items()
-                                         if re.search(rf"[?$]{k.value}\b", query)})
-            if not bool(result):
+            if not bool(self._prebound(query, {"this": this, "value": value})):
                 yield _Hit(this, value)
 
 
@@ -1169,7 +1191,10 @@ def _to_rdflib(term) -> rdflib.term.Node:
     if isinstance(term, OxLiteral):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        if term.datatype.value == str(XSD.string):  # rdflib's plain literal
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
+                              normalize=False)  # as written: "1"^^xsd:boolean is not "true"
     raise TypeError(term)
 
 
@@ -1215,14 +1240,17 @@ def _ask_to_select(query: str) -> str:
 
 
 def _substitute(query: str, constants: dict[str, Node]) -> str:
-    """Pre-bind constant variables (parameters, $currentShape) in the text: each mention
-    becomes the term; in a SELECT clause, ``(term AS ?var)``."""
+    """Pre-bind variables in the text, as SHACL defines pre-binding: each mention becomes
+    the term; ``BOUND(?var)`` becomes true. A SELECT clause keeps the variable (it is
+    unbound in the solutions; the caller knows its value)."""
     if not any(re.search(rf"[?$]{name}\b", query) for name in constants):
         return query
     toks = _tokens(query)
     out: list[str] = []
     in_projection, depth = False, 0
-    for i, tok in enumerate(toks):
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
         up = tok.upper()
         if up == "SELECT":
             in_projection, depth = True, 0
@@ -1232,20 +1260,25 @@ def _substitute(query: str, constants: dict[str, Node]) -> str:
             depth -= 1
         elif in_projection and (tok == "{" or up == "WHERE"):
             in_projection = False
+        if up == "BOUND":
+            rest = [j for j in range(i + 1, min(i + 8, len(toks))) if not toks[j].isspace()]
+            if (len(rest) >= 3 and toks[rest[0]] == "(" and toks[rest[2]] == ")"
+                    and toks[rest[1]][:1] in "?$" and toks[rest[1]][1:] in constants):
+                out.append("(true)")
+                i = rest[2] + 1
+                continue
         name = tok[1:] if tok[:1] in "?$" else None
-        if name in constants:
+        if name in constants and not (in_projection and depth == 0):
             term = constants[name]
-            text = nt(term) if not isinstance(term, rdflib.BNode) else \
-                f"<urn:hrkg:blank-shape:{term}>"
-            previous = next((t for t in reversed(toks[:i]) if not t.isspace()), "")
-            if in_projection and depth == 0:
-                out.append(f"({text} AS {tok})")
-            elif previous.upper() == "AS":
+            previous = next((t for t in reversed(out) if not t.isspace()), "")
+            if previous.upper() == "AS":
                 out.append(tok)
             else:
-                out.append(text)
+                out.append(nt(term) if not isinstance(term, rdflib.BNode)
+                           else f"<urn:hrkg:blank-shape:{term}>")
         else:
             out.append(tok)
+        i += 1
     return "".join(out)
 
 
