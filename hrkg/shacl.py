@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import rdflib
-from pyoxigraph import BlankNode, NamedNode, Store, Variable
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, Variable
 from pyoxigraph import Literal as OxLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
@@ -112,6 +112,19 @@ _NODE_KIND = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
 _TYPE = f"<{RDF.type}>"
+# A literal that Oxigraph would store otherwise than written ("4.0"^^xsd:decimal as "4",
+# "5"^^xsd:int as "5"^^xsd:integer) is loaded under this prefix of its datatype, so that
+# values are compared and reported as written (hrkg.validate decides which)
+AS_WRITTEN = "urn:hrkg:as-written:"
+RECAST = frozenset(str(XSD[t]) for t in (
+    "integer decimal double float boolean int long short byte nonNegativeInteger "
+    "positiveInteger nonPositiveInteger negativeInteger unsignedInt unsignedLong "
+    "unsignedShort unsignedByte dateTime dateTimeStamp date time gYear gYearMonth gMonth "
+    "gDay gMonthDay duration yearMonthDuration dayTimeDuration").split())
+
+
+def _decode(text: str) -> str:
+    return text.replace("^^<" + AS_WRITTEN, "^^<")
 
 
 def _true(term: object) -> bool:
@@ -453,7 +466,7 @@ class Validator:
                 parts.append(self._class_members("?this", c, with_shapes=True))
         nodes = [n for n in g.objects(shape, SH.targetNode) if not isinstance(n, rdflib.BNode)]
         if nodes:
-            parts.append("{ VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " } }")
+            parts.append("{ VALUES ?this { " + " ".join(self.const(n) for n in nodes) + " } }")
         for p in g.objects(shape, SH.targetSubjectsOf):
             parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_sparql_term(p)} ?_t }} }}")
         for p in g.objects(shape, SH.targetObjectsOf):
@@ -469,11 +482,16 @@ class Validator:
 
     # -- running -----------------------------------------------------------------------
     def run(self, store: Store, restrict: str | None = None,
-            graphs: list[NamedNode] | None = None) -> list[Finding]:
+            graphs: list[NamedNode] | None = None,
+            sparql_store: Store | None = None) -> list[Finding]:
         """All results of all shapes with targets, over the union of the store's graphs (or
         over ``graphs``). ``restrict`` is a group pattern that binds ``?this`` to the only
-        focus nodes to check (see ``--changed``)."""
+        focus nodes to check (see ``--changed``). ``sparql_store``: the same data as Oxigraph
+        stores it, where ``store`` holds literals as written (see AS_WRITTEN); SPARQL-based
+        constraints and targets, written for plain literals, run there."""
         self.store = store
+        self.as_written = sparql_store is not None
+        self._sparql_store = sparql_store if sparql_store is not None else store
         self._qargs: dict[str, object] = (
             {"default_graph": graphs} if graphs is not None else
             {"use_default_graph_as_union": True})
@@ -496,11 +514,13 @@ class Validator:
             out.extend(self._evaluate(top, focus, top, 0))
         return out
 
-    def _select(self, query: str, substitutions: dict | None = None) -> Iterable:
+    def _select(self, query: str, substitutions: dict | None = None,
+                sparql: bool = False) -> Iterable:
         if self._prologue:
             query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self._prologue.items()) + query
+        store = self._sparql_store if sparql else self.store
         try:
-            return self.store.query(query, substitutions=substitutions, **self._qargs)
+            return store.query(query, substitutions=substitutions, **self._qargs)
         except SyntaxError as exc:
             raise ShapeError(f"the fast validator wrote a query Oxigraph refused ({exc}):\n"
                              f"{query}") from None
@@ -515,7 +535,7 @@ class Validator:
         as VALUES (the target query is then not run again by every constraint)."""
         if materialise:
             nodes = [r["this"] for r in self._select(
-                f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")]
+                f"SELECT DISTINCT ?this WHERE {{ {pattern} }}", sparql=True)]
             if len(nodes) <= _MATERIALISE and not any(isinstance(n, BlankNode) for n in nodes):
                 return _Focus("{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }",
                               len(nodes))
@@ -602,7 +622,7 @@ class Validator:
                     return None
                 conds.append(c)
             for hv in g.objects(node, SH.hasValue):
-                conds.append(f"sameTerm({v}, {_sparql_term(hv)})" if not isinstance(
+                conds.append(f"sameTerm({v}, {self.const(hv)})" if not isinstance(
                     hv, rdflib.BNode) else "false")
         else:
             path = shape.sparql_path
@@ -637,7 +657,7 @@ class Validator:
             for hv in g.objects(node, SH.hasValue):
                 if isinstance(hv, rdflib.BNode):
                     return None
-                conds.append(f"EXISTS {{ {_triple(var, path, _sparql_term(hv))} }}")
+                conds.append(f"EXISTS {{ {_triple(var, path, self.const(hv))} }}")
         for prop in self._shape(node).properties:
             c = self.condition(prop, var, depth + 1)
             if c is None:
@@ -668,6 +688,25 @@ class Validator:
         return ("((" + " + ".join(f"IF({c}, 1, 0)" for c in cs) + ") = 1)") if cs else "false"
 
     # -- value tests as SPARQL expressions ---------------------------------------------
+    def const(self, term: rdflib.term.Node) -> str:
+        """A term of the shapes graph as the store holds it (see AS_WRITTEN)."""
+        text = _sparql_term(term)
+        if (getattr(self, "as_written", False) and isinstance(term, rdflib.Literal)
+                and str(term.datatype) in RECAST):
+            probe = Store()
+            probe.load(input=f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)
+            (stored,) = [q.object for q in probe]
+            if str(stored) != text:
+                return f'{text.rsplit("^^", 1)[0]}^^<{AS_WRITTEN}{term.datatype}>'
+        return text
+
+    def _restored(self, v: str) -> str:
+        """A value as Oxigraph compares it (a literal loaded as written, cast back)."""
+        if not getattr(self, "as_written", False):
+            return v
+        return (f"IF(STRSTARTS(STR(DATATYPE({v})), \"{AS_WRITTEN}\"), STRDT(STR({v}), "
+                f"IRI(SUBSTR(STR(DATATYPE({v})), {len(AS_WRITTEN) + 1}))), {v})")
+
     def value_tests(self, node: Node, v: str) -> list[tuple[rdflib.URIRef, str]]:
         """(parameter, SPARQL expression true when the value in ``v`` fails it) for every
         value constraint of the shape; an expression in error counts as failing."""
@@ -682,7 +721,10 @@ class Validator:
             if d == RDF.langString:
                 ok = f"isLiteral({v}) && LANG({v}) != \"\""
             else:
-                ok = f"isLiteral({v}) && LANG({v}) = \"\" && DATATYPE({v}) = <{d}>"
+                same = f"DATATYPE({v}) = <{d}>"
+                if getattr(self, "as_written", False):
+                    same = f"({same} || DATATYPE({v}) = <{AS_WRITTEN}{d}>)"
+                ok = f"isLiteral({v}) && LANG({v}) = \"\" && {same}"
                 if d in _LEXICAL:
                     ok += f" && REGEX(STR({v}), \"{_LEXICAL[d]}\")"
                 if d in _RANGE:
@@ -696,7 +738,7 @@ class Validator:
             tests.append((SH.nodeKind, "!" + _NODE_KIND[k].format(v=v)))
         for lst in g.objects(node, SH["in"]):
             members = [m for m in self._list(lst, node) if not isinstance(m, rdflib.BNode)]
-            ok = " || ".join(f"sameTerm({v}, {_sparql_term(m)})" for m in members) or "false"
+            ok = " || ".join(f"sameTerm({v}, {self.const(m)})" for m in members) or "false"
             tests.append((SH["in"], f"!({ok})"))
         for pat in g.objects(node, SH.pattern):
             flags = g.value(node, SH.flags)
@@ -709,7 +751,7 @@ class Validator:
         for key, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="),
                         (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
             for n in g.objects(node, key):
-                tests.append((key, f"!({v} {op} {_sparql_term(n)})"))
+                tests.append((key, f"!({self._restored(v)} {op} {_sparql_term(n)})"))
         for lst in g.objects(node, SH.languageIn):
             langs = " || ".join(f"LANGMATCHES(LANG({v}), \"{str(m)}\")"
                                 for m in self._list(lst, node)) or "false"
@@ -791,15 +833,16 @@ class _Context:
                 path_iri: str = "", messages: tuple[rdflib.Literal, ...] | None = None,
                 constraint: Node | None = None) -> Finding:
         if self.only_focus:
-            return Finding(SH.Violation, self.top, self.node, str(this), None, component)
+            return Finding(SH.Violation, self.top, self.node, _decode(str(this)), None, component)
         if messages is None:
             messages = self.shape.messages
             if any("{" in m for m in messages):
                 params = {str(p).removeprefix(str(SH)): o for p, o in self.g.predicate_objects(
                     self.node) if str(p).startswith(str(SH))}
                 messages = _fill(messages, _Hit(this, value), params)
-        return Finding(self.shape.severity, self.top, self.node, str(this), self.shape.path,
-                       component, str(value) if value is not None else "", messages,
+        return Finding(self.shape.severity, self.top, self.node, _decode(str(this)),
+                       self.shape.path, component,
+                       _decode(str(value)) if value is not None else "", messages,
                        constraint, path_iri)
 
     def values_bind(self, this: str = "?this", value: str = "?_v") -> str:
@@ -819,10 +862,14 @@ class _Context:
         rows = self.select(
             f"SELECT ?_v (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {self.focus.pattern} "
             f"{self.values_bind()} }} GROUP BY ?_v HAVING (COUNT(DISTINCT ?this) > 1)")
-        return {str(r["_v"]): int(r["n"].value) for r in rows}
+        return {_decode(str(r["_v"])): int(r["n"].value) for r in rows}
 
     def select(self, query: str, substitutions: dict | None = None) -> Iterable:
         return self.v._select(query, substitutions)
+
+    def sparql_select(self, query: str, substitutions: dict | None = None) -> Iterable:
+        """For the SPARQL-based constraints: on the data as Oxigraph stores it."""
+        return self.v._select(query, substitutions, sparql=True)
 
     # -- value constraints -------------------------------------------------------------------
     def value_tests(self) -> list[Finding]:
@@ -913,10 +960,10 @@ class _Context:
                 q = f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}"
             elif self.path is None:
                 q = (f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} "
-                     f"FILTER (!sameTerm(?this, {_sparql_term(hv)})) }}")
+                     f"FILTER (!sameTerm(?this, {self.v.const(hv)})) }}")
             else:
                 q = (f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} MINUS "
-                     f"{{ {_triple('?this', self.path, _sparql_term(hv))} }} }}")
+                     f"{{ {_triple('?this', self.path, self.v.const(hv))} }} }}")
             out += [self.finding(SH.HasValueConstraintComponent, r["this"])
                     for r in self.select(q)]
         return out
@@ -950,7 +997,8 @@ class _Context:
                                SH.LessThanOrEqualsConstraintComponent)):
             for p2 in self.g.objects(self.node, key):
                 q = (f"SELECT DISTINCT ?this ?_v ?_o WHERE {{ {focus} {vb} "
-                     f"?this {_sparql_term(p2)} ?_o FILTER (!COALESCE(?_v {op} ?_o, false)) }}")
+                     f"?this {_sparql_term(p2)} ?_o FILTER (!COALESCE("
+                     f"{self.v._restored('?_v')} {op} {self.v._restored('?_o')}, false)) }}")
                 out += [self.finding(comp, r["this"], r["_v"]) for r in self.select(q)]
         return out
 
@@ -1004,7 +1052,7 @@ class _Context:
             members = self.v._members(key, obj, self.node)
             failing = [self.v.failing(m, values, self.depth + 1) for m in members]
             for this, v in pairs:
-                passed = sum(str(v) not in f for f in failing)
+                passed = sum(_decode(str(v)) not in f for f in failing)
                 bad = {SH["or"]: passed == 0, SH["and"]: passed < len(members),
                        SH.xone: passed != 1, SH["not"]: passed == 1,
                        SH.node: passed == 0}[key]
@@ -1053,7 +1101,7 @@ class _Context:
         bad_sibs = [self.v.failing(s, values, self.depth + 1) for s in siblings]
         counts: Counter[str] = Counter()
         for this, v in pairs:
-            sv = str(v)
+            sv = _decode(str(v))
             if sv not in bad_q and all(sv in b for b in bad_sibs):
                 counts[str(this)] += 1
         return [(t, counts[str(t)]) for t in focus_nodes]
@@ -1095,13 +1143,13 @@ class _Context:
         return out
 
     def _focus_nodes(self) -> list:
-        return [r["this"] for r in self.select(
+        return [r["this"] for r in self.sparql_select(
             f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")]
 
     def _solutions(self, query: str, joinable: bool) -> Iterator[_Hit]:
         """The solutions of a pre-bound SELECT query for every focus node."""
         if joinable:
-            rows: Iterable = self.select(_inject(query, self.focus.pattern))
+            rows: Iterable = self.sparql_select(_inject(query, self.focus.pattern))
             yield from (_hit(r) for r in rows if r["this"] is not None)
             return
         for node in self._focus_nodes():
@@ -1117,7 +1165,7 @@ class _Context:
         text = _substitute(query, {k: _to_rdflib(v) for k, v in values.items()
                                    if k not in blank})
         try:
-            return self.select(text, {Variable(k): v for k, v in blank.items()} or None)
+            return self.sparql_select(text, {Variable(k): v for k, v in blank.items()} or None)
         except RuntimeError as exc:
             raise ShapeError(f"shape {self.v._q(self.node)}: {exc}") from None
 
@@ -1126,12 +1174,12 @@ class _Context:
         select = _ask_to_select(query)
         if joinable:
             inner = _inject(select, f"{self.focus.pattern} {self.values_bind('?this', '?value')}")
-            rows = self.select(
+            rows = self.sparql_select(
                 f"SELECT DISTINCT ?this ?value WHERE {{ {self.focus.pattern} "
                 f"{self.values_bind('?this', '?value')} MINUS {{ {inner} }} }}")
             yield from (_Hit(r["this"], r["value"]) for r in rows)
             return
-        pairs = [(r["this"], r["_v"]) for r in self.select(
+        pairs = [(r["this"], r["_v"]) for r in self.sparql_select(
             f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}")]
         for this, value in pairs:
             if not bool(self._prebound(query, {"this": this, "value": value})):

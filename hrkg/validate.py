@@ -13,6 +13,7 @@ result at or above it, 2 the input or the shapes could not be read.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,13 +22,22 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import rdflib
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
 from hrkg.rdfinput import Source, first_lines, rdf_files, read_quads
 from hrkg.resources import ontology_files, shape_files
-from hrkg.shacl import SEVERITY_NAMES, Finding, Validator, default_message, nt, path_text
+from hrkg.shacl import (
+    AS_WRITTEN,
+    RECAST,
+    SEVERITY_NAMES,
+    Finding,
+    Validator,
+    default_message,
+    nt,
+    path_text,
+)
 from hrkg.terms import HR, base, rid
 
 __all__ = ["Result", "Detail", "ValidationReport", "validate_files", "validate_store",
@@ -35,6 +45,7 @@ __all__ = ["Result", "Detail", "ValidationReport", "validate_files", "validate_s
            "SEVERITIES", "union_graph", "pyshacl_results"]
 
 ENGINES = ("fast", "pyshacl")
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 ONTOLOGY_GRAPH = "ontology"
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -189,13 +200,54 @@ def load_ontology(store: Store) -> None:
 def files_store(paths: Sequence[Path | str] | Sequence[Source], ontology: bool = True) -> Store:
     """An in-memory store with the files, each file in its own graph (a TriG or N-Quads
     file's named graphs as they are), and hrkg's ontology unless told otherwise."""
-    store = Store()
-    if ontology:
-        load_ontology(store)
+    return _load(paths, ontology)[0]
+
+
+_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
+def _as_written(quads: list[Quad]) -> dict[str, Literal]:
+    """The literals Oxigraph would store otherwise than written, each with its stand-in:
+    the same lexical form under ``AS_WRITTEN`` + its datatype (found by storing each
+    distinct candidate once in a scratch store)."""
+    candidates: dict[str, Literal] = {}
+    for q in quads:
+        o = q.object
+        if isinstance(o, Literal) and o.datatype.value in RECAST:
+            if o.datatype.value == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(o.value):
+                continue
+            candidates.setdefault(str(o), o)
+    if not candidates:
+        return {}
+    items = list(candidates.values())
+    probe, p = Store(), NamedNode("urn:hrkg:p")
+    probe.extend(Quad(NamedNode(f"urn:hrkg:{i}"), p, lit) for i, lit in enumerate(items))
+    changed = {}
+    for q in probe.quads_for_pattern(None, p, None):
+        original = items[int(q.subject.value.rsplit(":", 1)[1])]
+        if str(q.object) != str(original):
+            changed[str(original)] = Literal(
+                original.value, datatype=NamedNode(AS_WRITTEN + original.datatype.value))
+    return changed
+
+
+def _load(paths: Sequence[Path | str] | Sequence[Source],
+          ontology: bool = True) -> tuple[Store, Store | None]:
+    """The store to validate and, when some literals are held as written in it, the same
+    data as Oxigraph stores it (for SPARQL-based constraints)."""
     sources = [s if isinstance(s, Source) else rdf_files([str(s)])[0] for s in paths]
-    for source in sources:
-        store.bulk_extend(read_quads(source))
-    return store
+    quads = [q for source in sources for q in read_quads(source)]
+    changed = _as_written(quads)
+    stores = [Store()] + ([Store()] if changed else [])
+    for store in stores:
+        if ontology:
+            load_ontology(store)
+    if changed:
+        stores[1].bulk_extend(quads)
+        quads = [Quad(q.subject, q.predicate, changed.get(str(q.object), q.object), q.graph_name)
+                 if isinstance(q.object, Literal) else q for q in quads]
+    stores[0].bulk_extend(quads)
+    return stores[0], (stores[1] if changed else None)
 
 
 def union_graph(store: Store, graphs: Sequence[NamedNode] | None = None) -> rdflib.Graph:
@@ -326,7 +378,8 @@ def _data_graphs(store: Store, skip: set[str]) -> list[NamedNode]:
 
 def validate_store(store: Store, engine: str = "fast", restrict: str | None = None,
                    files: list[str] | None = None, shapes: rdflib.Graph | None = None,
-                   per_graph: bool = False, sources: Sequence[Source] = ()) -> ValidationReport:
+                   per_graph: bool = False, sources: Sequence[Source] = (),
+                   sparql_store: Store | None = None) -> ValidationReport:
     """Validate the union of the store's graphs (or, ``per_graph``, each named graph on its
     own, with the ontology graph) against hrkg's shapes or ``shapes``. ``restrict`` (fast
     engine only) is a SPARQL group pattern binding ``?this`` to the focus nodes to check."""
@@ -344,12 +397,13 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
     results: list[Result] = []
     for label, graphs in runs:
         if engine == "fast":
-            results += [_from_finding(f, g, label) for f in validator.run(store, restrict, graphs)]
+            results += [_from_finding(f, g, label)
+                        for f in validator.run(store, restrict, graphs, sparql_store)]
         else:
             if restrict:
                 raise ShapeError("--changed needs the fast engine")
-            results += [r.replace(graph=label)
-                        for r in pyshacl_results(union_graph(store, graphs), g)]
+            data = union_graph(sparql_store or store, graphs)
+            results += [r.replace(graph=label) for r in pyshacl_results(data, g)]
     results = sorted(_attribute(store, results, sources))
     tops = [_shape_name(g, s) for s in validator.top_shapes()]
     return ValidationReport(results, time.perf_counter() - start, len(store), engine,
@@ -364,7 +418,7 @@ def validate_files(paths: Sequence[Path | str], engine: str = "fast",
     ontology beside the data) or against the shapes in ``shapes`` (the data alone)."""
     sources = rdf_files([str(p) for p in paths], data_format, stdin)
     g = shapes_graph(shapes) if shapes is not None else None
-    store = files_store(sources, ontology=shapes is None)
+    store, as_stored = _load(sources, ontology=shapes is None)
     return validate_store(store, engine, files=[s.path for s in sources], shapes=g,
-                          per_graph=per_graph, sources=sources)
+                          per_graph=per_graph, sources=sources, sparql_store=as_stored)
 
