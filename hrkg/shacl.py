@@ -33,13 +33,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import rdflib
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, Variable
+from pyoxigraph import BlankNode, NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
 from pyoxigraph import Literal as OxLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from hrkg.errors import ShapeError
-from hrkg.prebinding import PrebindingError, analyse
+from hrkg.prebinding import TOKEN, PrebindingError, analyse
 
 __all__ = ["SUPPORTED", "SEVERITY_NAMES", "Finding", "Validator", "nt", "path_text",
            "component_name"]
@@ -483,13 +483,19 @@ class Validator:
     # -- running -----------------------------------------------------------------------
     def run(self, store: Store, restrict: str | None = None,
             graphs: list[NamedNode] | None = None,
-            sparql_store: Store | None = None) -> list[Finding]:
+            sparql_store: Store | None = None, unique: bool = False,
+            size: int | None = None) -> list[Finding]:
         """All results of all shapes with targets, over the union of the store's graphs (or
         over ``graphs``). ``restrict`` is a group pattern that binds ``?this`` to the only
         focus nodes to check (see ``--changed``). ``sparql_store``: the same data as Oxigraph
         stores it, where ``store`` holds literals as written (see AS_WRITTEN); SPARQL-based
-        constraints and targets, written for plain literals, run there."""
+        constraints and targets, written for plain literals, run there. ``unique``: no
+        triple is in two graphs, so values of a predicate can be counted without DISTINCT.
+        ``size``: the number of quads, when known (it spares counting predicates)."""
         self.store = store
+        self.size = size
+        self.unique = unique
+        self._focus_sets: dict[str, set[str]] = {}
         self.as_written = sparql_store is not None
         self._sparql_store = sparql_store if sparql_store is not None else store
         self._qargs: dict[str, object] = (
@@ -542,6 +548,42 @@ class Validator:
             return _Focus(pattern, len(nodes))
         return _Focus(pattern, self._count(pattern))
 
+    def focus_members(self, focus: _Focus) -> set[str]:
+        """The focus nodes as a set (N-Triples), read once per set of focus nodes: faster
+        than joining each constraint's few failing rows with them in SPARQL."""
+        key = focus.pattern
+        if key not in self._focus_sets:
+            query = f"SELECT ?this WHERE {{ {key} }}"
+            # one column of IRIs and blank nodes: the TSV text is their N-Triples form, and
+            # reading it is three times faster than a term object per row
+            text = self._select(query).serialize(  # type: ignore[attr-defined]
+                format=QueryResultsFormat.TSV).decode()
+            members = set(text.split("\n")[1:])
+            members.discard("")
+            if all(m[:1] == "<" or m[:2] == "_:" for m in members):
+                self._focus_sets[key] = members
+            else:  # literals: TSV writes some of them otherwise
+                self._focus_sets[key] = {str(r["this"]) for r in self._select(query)}
+        return self._focus_sets[key]
+
+    def _count_values(self, var: str = "?_v") -> str:
+        return f"COUNT({var})" if self.unique else f"COUNT(DISTINCT {var})"
+
+    def has_predicate(self, node: Node) -> str | None:
+        """The predicate of a property shape that only asks for a value (sh:minCount 1 on
+        a plain predicate, nothing else), else None."""
+        shape = self._shape(node)
+        pred = _simple(shape.sparql_path)
+        if pred is None or shape.deactivated or shape.properties:
+            return None
+        params = {p for p in self.g.predicates(node) if str(p).startswith(str(SH))}
+        allowed = {SH.path, SH.minCount, SH.name, SH.description, SH.message, SH.severity,
+                   SH.order, SH.group}
+        if not params <= allowed or SH.minCount not in params:
+            return None
+        lo = self.g.value(node, SH.minCount)
+        return pred if lo is not None and str(lo) == "1" else None
+
     def _predicate_size(self, predicate: str, limit: int) -> int:
         """Triples with this predicate, counted up to ``limit`` (cached: a count below the
         limit it was made with is exact, one equal to it means at least that many)."""
@@ -559,6 +601,8 @@ class Validator:
         if pred is None or focus.size is None:
             return None
         limit = _SCAN_RATIO * max(focus.size, 1000)
+        if self.size is not None and self.size < limit:
+            return pred  # no predicate can be that much larger than the focus
         return pred if self._predicate_size(pred, limit) < limit else None
 
     # -- evaluation ----------------------------------------------------------------------
@@ -717,14 +761,16 @@ class Validator:
             inlist = ", ".join(_sparql_term(x) for x in classes)
             tests.append((SH["class"], f"NOT EXISTS {{ {v} {_TYPE} {t} FILTER ({t} IN "
                           f"({inlist})) }}" if classes else "true"))
+        # (written with as few function calls as can be: each decodes the term again, which
+        # costs a read of the string table for an IRI or a long literal; an error, as for an
+        # IRI or a blank node, counts as failing)
         for d in g.objects(node, SH.datatype):
             if d == RDF.langString:
-                ok = f"isLiteral({v}) && LANG({v}) != \"\""
+                ok = f"LANG({v}) != \"\""
             else:
-                same = f"DATATYPE({v}) = <{d}>"
+                ok = f"DATATYPE({v}) = <{d}>"
                 if getattr(self, "as_written", False):
-                    same = f"({same} || DATATYPE({v}) = <{AS_WRITTEN}{d}>)"
-                ok = f"isLiteral({v}) && LANG({v}) = \"\" && {same}"
+                    ok = f"({ok} || DATATYPE({v}) = <{AS_WRITTEN}{d}>)"
                 if d in _LEXICAL:
                     ok += f" && REGEX(STR({v}), \"{_LEXICAL[d]}\")"
                 if d in _RANGE:
@@ -744,10 +790,10 @@ class Validator:
             flags = g.value(node, SH.flags)
             quoted = str(pat).replace("\\", "\\\\").replace('"', '\\"')
             fl = f', "{flags}"' if flags else ""
-            tests.append((SH.pattern, f"(isBlank({v}) || !REGEX(STR({v}), \"{quoted}\"{fl}))"))
+            tests.append((SH.pattern, f"!REGEX(STR({v}), \"{quoted}\"{fl})"))
         for key, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
             for n in g.objects(node, key):
-                tests.append((key, f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})"))
+                tests.append((key, f"STRLEN(STR({v})) {op} {int(n)}"))
         for key, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="),
                         (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
             for n in g.objects(node, key):
@@ -893,10 +939,15 @@ class _Context:
             if not any(isinstance(r["_v"], BlankNode) for r in bad):
                 flags = {str(r["_v"]): r for r in bad}
                 values = " ".join(str(r["_v"]) for r in bad)
-                rows = [(r["this"], r["_v"], flags[str(r["_v"])]) for r in self.select(
-                    f"SELECT DISTINCT ?this ?_v WHERE {{ {{ SELECT ?this ?_v WHERE {{ VALUES ?_v "
-                    f"{{ {values} }} {_triple('?this', pred, '?_v')} }} }} "
-                    f"{self.focus.pattern} }}")]
+                members = self.v.focus_members(self.focus)
+                seen: set[tuple[str, str]] = set()
+                rows = []
+                for r in self.select(f"SELECT ?this ?_v WHERE {{ VALUES ?_v {{ {values} }} "
+                                     f"{_triple('?this', pred, '?_v')} }}"):
+                    key = (str(r["this"]), str(r["_v"]))
+                    if key[0] in members and key not in seen:
+                        seen.add(key)
+                        rows.append((r["this"], r["_v"], flags[key[1]]))
         if rows is None:  # general paths, large predicates, blank values
             rows = [(r["this"], r["_v"], r) for r in self.select(
                 f"SELECT DISTINCT ?this ?_v {cols} WHERE {{ {self.focus.pattern} "
@@ -920,7 +971,8 @@ class _Context:
         if lo is not None and int(lo) > 0:
             k = int(lo)
             if pred is not None:
-                having = "" if k == 1 else f" GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) >= {k})"
+                having = "" if k == 1 else (f" GROUP BY ?this HAVING "
+                                            f"({self.v._count_values()} >= {k})")
                 q = (f"SELECT DISTINCT ?this WHERE {{ {focus} MINUS {{ SELECT ?this WHERE "
                      f"{{ {_triple('?this', pred, '?_v')} }}{having} }} }}")
             elif k == 1:
@@ -935,9 +987,11 @@ class _Context:
         if hi is not None:
             k = int(hi)
             if pred is not None:
-                q = (f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE "
-                     f"{{ {_triple('?this', pred, '?_v')} }} GROUP BY ?this "
-                     f"HAVING (COUNT(DISTINCT ?_v) > {k}) }} {focus} }}")
+                members = self.v.focus_members(self.focus)
+                rows = self.select(f"SELECT ?this WHERE {{ {_triple('?this', pred, '?_v')} }} "
+                                   f"GROUP BY ?this HAVING ({self.v._count_values()} > {k})")
+                return out + [self.finding(SH.MaxCountConstraintComponent, r["this"])
+                              for r in rows if str(r["this"]) in members]
             else:
                 q = (f"SELECT ?this WHERE {{ {focus} {_triple('?this', path, '?_v')} }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {k})")
@@ -1024,6 +1078,18 @@ class _Context:
         out: list[Finding] = []
         fallback = []
         for key, obj in logical:
+            if self.path is None and key == SH["or"]:
+                preds = [self.v.has_predicate(m) for m in self.v._members(key, obj, self.node)]
+                if preds and all(preds):
+                    # a focus node fails when it has none of the predicates: anti-joins,
+                    # hashed, instead of a lookup per focus node and predicate
+                    minus = " ".join(f"MINUS {{ SELECT ?this WHERE {{ "
+                                     f"{_triple('?this', p, '?_x')} }} }}" for p in preds if p)
+                    rows = self.select(f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} "
+                                       f"{minus} }}")
+                    out += [self.finding(component_name(key), r["this"], r["this"])
+                            for r in rows]
+                    continue
             cond = self.v._logical_condition(key, obj, "?_v", self.depth)
             if cond is None:
                 fallback.append((key, obj))
@@ -1247,13 +1313,8 @@ def _to_rdflib(term) -> rdflib.term.Node:
 
 
 # -- query text surgery (outside strings, IRIs and comments) -------------------------------------
-_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-                    r'|[?$][A-Za-z_0-9\u00b7-\U000effff]+|[{}()]|[A-Za-z]+|\s+|.', re.S)
-
-
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    return TOKEN.findall(text)
 
 
 def _inject(query: str, pattern: str) -> str:

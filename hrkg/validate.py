@@ -18,11 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import rdflib
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
@@ -203,6 +204,13 @@ def files_store(paths: Sequence[Path | str] | Sequence[Source], ontology: bool =
     return _load(paths, ontology)[0]
 
 
+@lru_cache(maxsize=1)
+def _ontology_size() -> int:
+    from pyoxigraph import parse
+    return sum(sum(1 for _ in parse(path=str(f), format=RdfFormat.TURTLE))
+               for f in ontology_files())
+
+
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
@@ -232,9 +240,10 @@ def _as_written(quads: list[Quad]) -> dict[str, Literal]:
 
 
 def _load(paths: Sequence[Path | str] | Sequence[Source],
-          ontology: bool = True) -> tuple[Store, Store | None]:
-    """The store to validate and, when some literals are held as written in it, the same
-    data as Oxigraph stores it (for SPARQL-based constraints)."""
+          ontology: bool = True) -> tuple[Store, Store | None, int]:
+    """The store to validate; when some literals are held as written in it, the same data
+    as Oxigraph stores it (for SPARQL-based constraints); the number of quads read (a
+    store counts its quads only by reading them all)."""
     sources = [s if isinstance(s, Source) else rdf_files([str(s)])[0] for s in paths]
     quads = [q for source in sources for q in read_quads(source)]
     changed = _as_written(quads)
@@ -247,7 +256,8 @@ def _load(paths: Sequence[Path | str] | Sequence[Source],
         quads = [Quad(q.subject, q.predicate, changed.get(str(q.object), q.object), q.graph_name)
                  if isinstance(q.object, Literal) else q for q in quads]
     stores[0].bulk_extend(quads)
-    return stores[0], (stores[1] if changed else None)
+    return stores[0], (stores[1] if changed else None), len(quads) + (
+        _ontology_size() if ontology else 0)
 
 
 def union_graph(store: Store, graphs: Sequence[NamedNode] | None = None) -> rdflib.Graph:
@@ -324,6 +334,7 @@ def _from_finding(f: Finding, shapes: rdflib.Graph, graph: str) -> Result:
                                 f.messages, f.constraint))
 
 
+@lru_cache(maxsize=4096)
 def _graph_label(graph: str) -> str:
     prefix = base() + "graph/"
     if graph.startswith(prefix):
@@ -371,6 +382,23 @@ def _attribute(store: Store, results: list[Result],
     return out
 
 
+def _unique_triples(store: Store, graphs: list[NamedNode] | None, ontology: NamedNode) -> bool:
+    """Whether no triple of the data is in two graphs: one data graph, and the ontology
+    (if loaded) sharing no triple with it."""
+    data = [g for g in (graphs if graphs is not None else store.named_graphs())
+            if isinstance(g, NamedNode) and g != ontology]
+    if len(data) != 1 or (graphs is None and any(
+            not isinstance(g, NamedNode) for g in store.named_graphs())):
+        return False
+    if graphs is None and any(True for _ in store.quads_for_pattern(None, None, None,
+                                                                  DefaultGraph())):
+        return False
+    if not store.contains_named_graph(ontology):
+        return True
+    return not store.query(f"ASK {{ GRAPH <{ontology.value}> {{ ?s ?p ?o }} "
+                           f"GRAPH <{data[0].value}> {{ ?s ?p ?o }} }}")
+
+
 def _data_graphs(store: Store, skip: set[str]) -> list[NamedNode]:
     return sorted((g for g in store.named_graphs() if isinstance(g, NamedNode)
                    and g.value not in skip), key=lambda g: g.value)
@@ -379,13 +407,16 @@ def _data_graphs(store: Store, skip: set[str]) -> list[NamedNode]:
 def validate_store(store: Store, engine: str = "fast", restrict: str | None = None,
                    files: list[str] | None = None, shapes: rdflib.Graph | None = None,
                    per_graph: bool = False, sources: Sequence[Source] = (),
-                   sparql_store: Store | None = None) -> ValidationReport:
+                   sparql_store: Store | None = None,
+                   triples: int | None = None) -> ValidationReport:
     """Validate the union of the store's graphs (or, ``per_graph``, each named graph on its
     own, with the ontology graph) against hrkg's shapes or ``shapes``. ``restrict`` (fast
     engine only) is a SPARQL group pattern binding ``?this`` to the focus nodes to check."""
     if engine not in ENGINES:
         raise ShapeError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     start = time.perf_counter()
+    if triples is None:
+        triples = len(store)
     g = shapes if shapes is not None else shapes_graph()
     validator = Validator(g, check=engine == "fast")
     ontology = rid("graph", ONTOLOGY_GRAPH)
@@ -397,8 +428,9 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
     results: list[Result] = []
     for label, graphs in runs:
         if engine == "fast":
-            results += [_from_finding(f, g, label)
-                        for f in validator.run(store, restrict, graphs, sparql_store)]
+            unique = _unique_triples(store, graphs, ontology)
+            results += [_from_finding(f, g, label) for f in validator.run(
+                store, restrict, graphs, sparql_store, unique, triples)]
         else:
             if restrict:
                 raise ShapeError("--changed needs the fast engine")
@@ -406,7 +438,7 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
             results += [r.replace(graph=label) for r in pyshacl_results(data, g)]
     results = sorted(_attribute(store, results, sources))
     tops = [_shape_name(g, s) for s in validator.top_shapes()]
-    return ValidationReport(results, time.perf_counter() - start, len(store), engine,
+    return ValidationReport(results, time.perf_counter() - start, triples, engine,
                             sorted(tops), files or [], shapes_graph=g)
 
 
@@ -418,7 +450,8 @@ def validate_files(paths: Sequence[Path | str], engine: str = "fast",
     ontology beside the data) or against the shapes in ``shapes`` (the data alone)."""
     sources = rdf_files([str(p) for p in paths], data_format, stdin)
     g = shapes_graph(shapes) if shapes is not None else None
-    store, as_stored = _load(sources, ontology=shapes is None)
+    store, as_stored, quads = _load(sources, ontology=shapes is None)
     return validate_store(store, engine, files=[s.path for s in sources], shapes=g,
-                          per_graph=per_graph, sources=sources, sparql_store=as_stored)
+                          per_graph=per_graph, sources=sources, sparql_store=as_stored,
+                          triples=quads)
 
