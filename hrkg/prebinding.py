@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib.paths import Path
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
+
+# rdflib's SPARQL parser (0.5 s to import) is imported by _full, where it is needed
 
 __all__ = ["Analysis", "analyse", "PrebindingError"]
 
@@ -101,6 +100,9 @@ def _quick(query: str, names: frozenset[str], driving: str) -> Analysis | None:
 
 
 def _full(query: str, names: set[str], driving: str) -> Analysis:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         algebra = translateQuery(parseQuery(query)).algebra
     except Exception:  # rdflib's parser is stricter in places than Oxigraph's
@@ -112,10 +114,15 @@ def _full(query: str, names: set[str], driving: str) -> Analysis:
     return Analysis(joinable, frozenset(mentioned))
 
 
+def _is_comp(value: object) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    return isinstance(value, CompValue)
+
+
 def _variables(expr: object) -> Iterator[str]:
     if isinstance(expr, Variable):
         yield str(expr)
-    elif isinstance(expr, CompValue):
+    elif _is_comp(expr):
         if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             return
         for value in expr.values():
@@ -125,8 +132,8 @@ def _variables(expr: object) -> Iterator[str]:
             yield from _variables(item)
 
 
-def _exists(expr: object) -> Iterator[CompValue]:
-    if isinstance(expr, CompValue):
+def _exists(expr: object) -> Iterator:
+    if _is_comp(expr):
         if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             yield expr
             return
@@ -162,6 +169,7 @@ class _Walker:
         used = self._mention(_variables(expr))
         ok = self.driving not in used or self.driving in certain
         for ex in _exists(expr):
+            from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
             inner = translateGroupGraphPattern(ex.graph)
             _, inner_ok = self.pattern(inner)
             if self.driving in _variables_of_pattern(inner) and self.driving not in certain:
@@ -171,7 +179,7 @@ class _Walker:
 
     def pattern(self, p: object) -> tuple[set[str], bool]:
         """(variables certainly bound by ``p``, whether it is joinable)."""
-        if not isinstance(p, CompValue):
+        if not _is_comp(p):
             return set(), False
         name = p.name
         if name == "BGP":
@@ -190,7 +198,7 @@ class _Walker:
                 return inner & {str(v) for v in p.PV}, ok
             return inner, ok
         if name == "ToMultiSet":
-            if isinstance(p.p, CompValue) and p.p.name == "values":
+            if _is_comp(p.p) and p.p.name == "values":
                 raise PrebindingError("VALUES is not allowed in a pre-bound SHACL query")
             return self._subquery(p.p)
         if name == "values":
@@ -239,7 +247,7 @@ class _Walker:
         return set(), False
 
     def _subquery(self, project: object) -> tuple[set[str], bool]:
-        if not isinstance(project, CompValue) or project.name != "Project":
+        if not _is_comp(project) or project.name != "Project":
             return self.pattern(project)
         inner, ok = self.pattern(project.p)
         returned = {str(v) for v in project.PV}
@@ -255,7 +263,7 @@ class _Walker:
 def _variables_of_pattern(p: object, binding_only: bool = False) -> set[str]:
     """Every variable a pattern mentions (or, with ``binding_only``, may bind)."""
     out: set[str] = set()
-    if isinstance(p, CompValue):
+    if _is_comp(p):
         if p.name == "BGP":
             for s, pred, o in p.triples:
                 out |= _term_vars(s) | _term_vars(o)

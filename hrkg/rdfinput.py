@@ -73,7 +73,7 @@ def format_for(path: str, explicit: str | None = None) -> RdfFormat:
 def rdf_files(paths: Iterable[str], explicit: str | None = None,
               stdin: Callable[[], bytes] | None = None) -> list[Source]:
     """The sources named by ``paths``: files, folders (every RDF file in them, by suffix,
-    sorted) and ``-`` for standard input."""
+    sorted) and ``-`` for standard input; a file named twice is read once."""
     out: list[Source] = []
     for p in paths:
         if p == STDIN:
@@ -92,7 +92,14 @@ def rdf_files(paths: Iterable[str], explicit: str | None = None,
             out.append(Source(p, format_for(p, explicit)))
         else:
             raise ShapeError(f"{p}: no such file or folder")
-    return out
+    seen: set[str] = set()
+    unique = []
+    for source in out:
+        key = source.path if source.path == STDIN else str(Path(source.path).resolve())
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    return unique
 
 
 # -- one parsing function per format: where limits on hostile input belong ---------------
@@ -141,7 +148,8 @@ def _quads(source: Source, stream: BinaryIO,
         if prefixes is not None:
             prefixes.update(getattr(parser, "prefixes", None) or {})
     except SyntaxError as exc:
-        where = f"{source.path}:{exc.lineno}" if exc.lineno else source.path
+        line = exc.lineno if exc.lineno else _error_line(source, stream)
+        where = f"{source.path}:{line}" if line else source.path
         raise ShapeError(f"{where}: not valid {source.format.name}: {exc.msg}") from None
     except UnicodeDecodeError as exc:
         raise ShapeError(f"{source.path}: not UTF-8 text ({exc.reason}); not RDF") from None
@@ -149,6 +157,23 @@ def _quads(source: Source, stream: BinaryIO,
         raise ShapeError(f"{source.path}: not valid {source.format.name}: {exc}") from None
     except OSError as exc:
         raise ShapeError(f"{source.path}: cannot be read: {exc}") from None
+
+
+def _error_line(source: Source, stream: object) -> int | None:
+    """The line where the parser stops, for parsers whose errors say no line (RDF/XML,
+    JSON-LD): the same file read again a line at a time."""
+    if isinstance(stream, _LineReader):
+        return stream.line
+    try:
+        with source.open() as raw:
+            reader = _LineReader(raw)
+            for _ in _PARSERS[source.format](reader, source.graph.value):  # type: ignore[arg-type]
+                pass
+    except SyntaxError:
+        return reader.line
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def read_quads(source: Source, prefixes: dict[str, str] | None = None) -> list[Quad]:
@@ -178,22 +203,22 @@ class _LineReader(io.RawIOBase):
         return len(data)
 
 
-def first_lines(source: Source, wanted: set[str]) -> dict[str, int]:
-    """For each term of ``wanted`` (N-Triples form), the line of the first triple that has it
-    as subject (else as object); parsing stops once every term has its line as subject."""
+def first_lines(source: Source, wanted: set[str]) -> dict[tuple[str, str], int]:
+    """For each term of ``wanted`` (N-Triples form) and each graph of the file it is in,
+    the line of the first triple that has it as subject (else as object): a dictionary
+    keyed by (graph IRI, term)."""
     if source.format not in LINE_FORMATS or not wanted:
         return {}
-    as_subject: dict[str, int] = {}
-    as_object: dict[str, int] = {}
+    as_subject: dict[tuple[str, str], int] = {}
+    as_object: dict[tuple[str, str], int] = {}
     with source.open() as raw:
         reader = _LineReader(raw)
         for q in _quads(source, reader):  # type: ignore[arg-type]
+            graph = getattr(q.graph_name, "value", "")
             s = str(q.subject)
-            if s in wanted and s not in as_subject:
-                as_subject[s] = reader.line
-                if len(as_subject) == len(wanted):
-                    break
+            if s in wanted:
+                as_subject.setdefault((graph, s), reader.line)
             o = str(q.object)
-            if o in wanted and o not in as_object:
-                as_object[o] = reader.line
+            if o in wanted:
+                as_object.setdefault((graph, o), reader.line)
     return {**as_object, **as_subject}

