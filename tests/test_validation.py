@@ -303,6 +303,25 @@ def test_pre_commit_hook_definition_runs(user_repo: Path) -> None:
     assert "Violation hrsh:StateShape: 1" in bad.stdout and "[rdf/bad.ttl:4]" in bad.stdout
 
 
+def test_pre_commit_hook_with_the_repositorys_own_shapes(user_repo: Path) -> None:
+    """args: [--shapes, shapes/] as the hook file says; the shapes folder excluded."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == "hrkg-validate"]
+    (user_repo / "shapes").mkdir()
+    (user_repo / "shapes" / "books.ttl").write_text(LIBRARY_SHAPES, encoding="utf-8")
+    for p in (user_repo / "rdf").iterdir():
+        p.unlink()
+    (user_repo / "rdf" / "books.ttl").write_text(LIBRARY_DATA, encoding="utf-8")
+    files = sorted(str(p.relative_to(user_repo)) for p in user_repo.rglob("*")
+                   if p.is_file() and ".git" not in p.parts and re.search(hook["files"], p.name)
+                   and not p.relative_to(user_repo).as_posix().startswith("shapes/"))
+    assert files == ["rdf/books.ttl"]
+    out = subprocess.run(shlex.split(hook["entry"]) + ["--shapes", "shapes/"] + files,
+                         cwd=user_repo, env=_env(), capture_output=True, text=True)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Violation lib:BookShape: 3" in out.stdout and "[rdf/books.ttl:7]" in out.stdout
+
+
 def test_github_workflow_validation_step_runs(user_repo: Path) -> None:
     workflow = yaml.safe_load((REPO / "docs" / "ci" / "hrkg-validate.yml").read_text())
     steps = workflow["jobs"]["validate"]["steps"]
@@ -324,6 +343,27 @@ def test_github_workflow_validation_step_runs(user_repo: Path) -> None:
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert re.search(r"^::error file=rdf/bad\.ttl,line=4,title=hrsh%3AStateShape", bad.stdout, re.M)
     assert ET.parse(user_repo / "hrkg-shacl.xml").getroot().get("failures") == "1"
+    # the SARIF report the workflow uploads to code scanning
+    sarif = json.loads((user_repo / "hrkg-shacl.sarif").read_text())
+    jsonschema.validate(sarif, _sarif_schema())
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "hrsh:StateShape" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "rdf/bad.ttl", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 4}}
+    (upload,) = [s for s in steps if "upload-sarif" in s.get("uses", "")]
+    assert upload["with"]["sarif_file"] == "hrkg-shacl.sarif"
+    assert workflow["permissions"]["security-events"] == "write"
+    # the repository's own shapes: HRKG_SHAPES, the shapes left out of the data
+    (user_repo / "shapes").mkdir()
+    (user_repo / "shapes" / "books.ttl").write_text(LIBRARY_SHAPES, encoding="utf-8")
+    (user_repo / "rdf" / "books.ttl").write_text(LIBRARY_DATA, encoding="utf-8")
+    env["HRKG_SHAPES"] = "shapes"
+    own = run_step()
+    assert own.returncode == 1, own.stdout + own.stderr
+    errors = [ln for ln in own.stdout.splitlines() if ln.startswith("::error ")]
+    assert len(errors) == 3 and all("file=rdf/books.ttl,line=7,title=lib%3ABookShape" in ln
+                                    for ln in errors)
 
 
 # -- any shapes, any data (issue 16) ----------------------------------------------------------

@@ -5,10 +5,12 @@ starts passing fails here too, so that the list (and the README's figure) is kep
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 
 import pytest
 
+from tests.conftest import REPO
 from tests.w3c.runner import Case, cases, run_case, suite_root
 
 # case → (what the fast engine does with it, why)
@@ -27,6 +29,17 @@ def test_the_suite_is_there() -> None:
     parts = Counter(c.folder.split("/")[0] for c in CASES)
     assert parts == {"core": 98, "sparql": 22}
     assert len({c.folder for c in CASES}) == 11
+
+
+def test_the_readme_states_the_figure() -> None:
+    """The README's table says what this test file asserts."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for part in ("core", "sparql"):
+        n = sum(1 for c in CASES if c.folder.startswith(part + "/"))
+        known = Counter(status for name, (status, _) in KNOWN.items() if name.startswith(part))
+        row = (rf"\| {part} \({n} tests\) \| \*\*{n - sum(known.values())}\*\* \| "
+               rf"{known['failed']} \| {known['refused']} \|")
+        assert re.search(row, text), f"README: expected a row like {row!r}"
 
 
 @pytest.fixture(autouse=True, scope="module")
