@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rdflib.paths import Path
 from rdflib.term import Variable
@@ -119,7 +120,7 @@ def _is_comp(value: object) -> bool:
     return isinstance(value, CompValue)
 
 
-def _variables(expr: object) -> Iterator[str]:
+def _variables(expr: Any) -> Iterator[str]:
     if isinstance(expr, Variable):
         yield str(expr)
     elif _is_comp(expr):
@@ -132,7 +133,7 @@ def _variables(expr: object) -> Iterator[str]:
             yield from _variables(item)
 
 
-def _exists(expr: object) -> Iterator:
+def _exists(expr: Any) -> Iterator[Any]:
     if _is_comp(expr):
         if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             yield expr
@@ -162,7 +163,7 @@ class _Walker:
         self.mentioned |= found
         return found
 
-    def expression(self, expr: object, certain: set[str]) -> bool:
+    def expression(self, expr: Any, certain: set[str]) -> bool:
         """Whether ``expr`` reads the driving variable only where it is bound already. The
         pattern of an EXISTS sees the row it is evaluated on: it needs the driving variable
         bound there, and is checked like any pattern."""
@@ -177,7 +178,7 @@ class _Walker:
             ok = ok and inner_ok
         return ok
 
-    def pattern(self, p: object) -> tuple[set[str], bool]:
+    def pattern(self, p: Any) -> tuple[set[str], bool]:
         """(variables certainly bound by ``p``, whether it is joinable)."""
         if not _is_comp(p):
             return set(), False
@@ -246,7 +247,7 @@ class _Walker:
             raise PrebindingError("SERVICE is not allowed in a pre-bound SHACL query")
         return set(), False
 
-    def _subquery(self, project: object) -> tuple[set[str], bool]:
+    def _subquery(self, project: Any) -> tuple[set[str], bool]:
         if not _is_comp(project) or project.name != "Project":
             return self.pattern(project)
         inner, ok = self.pattern(project.p)
@@ -260,7 +261,7 @@ class _Walker:
         return inner & returned, ok
 
 
-def _variables_of_pattern(p: object, binding_only: bool = False) -> set[str]:
+def _variables_of_pattern(p: Any, binding_only: bool = False) -> set[str]:
     """Every variable a pattern mentions (or, with ``binding_only``, may bind)."""
     out: set[str] = set()
     if _is_comp(p):

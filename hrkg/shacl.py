@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import rdflib
 from pyoxigraph import BlankNode, NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
@@ -127,6 +128,11 @@ RECAST = frozenset(str(XSD[t]) for t in (
 
 def _decode(text: str) -> str:
     return text.replace("^^<" + AS_WRITTEN, "^^<")
+
+
+def _int(term: object) -> int:
+    """An integer parameter (sh:minCount 2) as a Python int."""
+    return int(str(term))
 
 
 def _true(term: object) -> bool:
@@ -504,7 +510,7 @@ class Validator:
         self._focus_sets: dict[str, set[str]] = {}
         self.as_written = sparql_store is not None
         self._sparql_store = sparql_store if sparql_store is not None else store
-        self._qargs: dict[str, object] = (
+        self._qargs: dict[str, Any] = (
             {"default_graph": graphs} if graphs is not None else
             {"use_default_graph_as_union": True})
         self._sizes: dict[str, tuple[int, int]] = {}
@@ -549,7 +555,7 @@ class Validator:
         return [f for _, found in ordered for f in found]
 
     def _select(self, query: str, substitutions: dict | None = None,
-                sparql: bool = False) -> Iterable:
+                sparql: bool = False) -> Any:
         if self._prologue:
             query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self._prologue.items()) + query
         store = self._sparql_store if sparql else self.store
@@ -709,14 +715,14 @@ class Validator:
                 conds.append(f"NOT EXISTS {{ {_triple(var, path, v)} "
                              f"FILTER ({' || '.join(per_value)}) }}")
             lo, hi = g.value(node, SH.minCount), g.value(node, SH.maxCount)
-            if lo is not None and int(lo) > 0:
-                if int(lo) > 1:
+            if lo is not None and _int(lo) > 0:
+                if _int(lo) > 1:
                     return None
                 conds.append(f"EXISTS {{ {_triple(var, path, v + 'm')} }}")
             if hi is not None:
-                if int(hi) == 0:
+                if _int(hi) == 0:
                     conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'x')} }}")
-                elif int(hi) == 1:
+                elif _int(hi) == 1:
                     conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
                                  f"{_triple(var, path, v + 'b')} "
                                  f"FILTER (!sameTerm({v}a, {v}b)) }}")
@@ -793,6 +799,7 @@ class Validator:
         # costs a read of the string table for an IRI or a long literal; an error, as for an
         # IRI or a blank node, counts as failing)
         for d in g.objects(node, SH.datatype):
+            d = rdflib.URIRef(str(d))
             if d == RDF.langString:
                 ok = f"LANG({v}) != \"\""
             else:
@@ -821,7 +828,7 @@ class Validator:
             tests.append((SH.pattern, f"!REGEX(STR({v}), \"{quoted}\"{fl})"))
         for key, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
             for n in g.objects(node, key):
-                tests.append((key, f"STRLEN(STR({v})) {op} {int(n)}"))
+                tests.append((key, f"STRLEN(STR({v})) {op} {_int(n)}"))
         for key, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="),
                         (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
             for n in g.objects(node, key):
@@ -865,7 +872,8 @@ class Validator:
             if not required or any(self.g.value(node, p) is None for p, _, _ in required):
                 continue
             names = [(p, name) for p, name, _ in comp.parameters]
-            values = [sorted(self.g.objects(node, p), key=str) or [None] for p, _ in names]
+            values: list[list[Node | None]] = [
+                list(sorted(self.g.objects(node, p), key=str)) or [None] for p, _ in names]
             for combo in itertools.product(*values):
                 yield comp, {name: v for (_, name), v in zip(names, combo, strict=True)
                              if v is not None}
@@ -996,8 +1004,8 @@ class _Context:
         out: list[Finding] = []
         path, focus = self.path, self.focus.pattern
         pred = self.v._scan_first(self.shape, self.focus)
-        if lo is not None and int(lo) > 0:
-            k = int(lo)
+        if lo is not None and _int(lo) > 0:
+            k = _int(lo)
             if pred is not None:
                 having = "" if k == 1 else (f" GROUP BY ?this HAVING "
                                             f"({self.v._count_values()} >= {k})")
@@ -1013,7 +1021,7 @@ class _Context:
             out += [self.finding(SH.MinCountConstraintComponent, r["this"])
                     for r in self.select(q)]
         if hi is not None:
-            k = int(hi)
+            k = _int(hi)
             if pred is not None:
                 members = self.v.focus_members(self.focus)
                 rows = self.select(f"SELECT ?this WHERE {{ {_triple('?this', pred, '?_v')} }} "
@@ -1171,9 +1179,9 @@ class _Context:
                             siblings += list(self.g.objects(sib, SH.qualifiedValueShape))
             counts = self._qualified_counts(q, sorted(set(siblings), key=str))
             for this, n in counts:
-                if lo is not None and n < int(lo):
+                if lo is not None and n < _int(lo):
                     out.append(self.finding(_QMIN, this))
-                if hi is not None and n > int(hi):
+                if hi is not None and n > _int(hi):
                     out.append(self.finding(_QMAX, this))
         return out
 
@@ -1181,7 +1189,7 @@ class _Context:
         conds = [self.v.condition(q, "?_v", self.depth + 1)]
         conds += [self.v.condition(s, "?_v", self.depth + 1) for s in siblings]
         if all(c is not None for c in conds):
-            test = conds[0] + "".join(f" && !{c}" for c in conds[1:])
+            test = str(conds[0]) + "".join(f" && !{c}" for c in conds[1:])
             rows = self.select(
                 f"SELECT ?this (COUNT(DISTINCT ?_v) AS ?n) WHERE {{ {self.focus.pattern} "
                 f"OPTIONAL {{ {self.values_bind()} FILTER (COALESCE({test}, false)) }} }} "
@@ -1232,7 +1240,8 @@ class _Context:
             for hit in hits:
                 value = hit.value if hit.value is not None else (
                     hit.this if self.path is None else None)
-                out.append(self.finding(comp.node, hit.this, value, hit.path_iri,
+                out.append(self.finding(rdflib.URIRef(str(comp.node)), hit.this, value,
+                                        hit.path_iri,
                                         _fill(messages, hit, bindings)))
         return out
 
@@ -1311,8 +1320,7 @@ def _fill(messages: tuple[rdflib.Literal, ...], hit: _Hit,
     out = []
     for m in messages:
         text = re.sub(r"\{[?$](\w+)\}",
-                      lambda mt: value(mt.group(1)) if value(mt.group(1)) is not None
-                      else mt.group(0), str(m))
+                      lambda mt: value(mt.group(1)) or mt.group(0), str(m))
         out.append(rdflib.Literal(text, lang=m.language) if m.language
                    else rdflib.Literal(text, datatype=m.datatype))
     return tuple(out)
