@@ -120,29 +120,27 @@ def _is_comp(value: object) -> bool:
     return isinstance(value, CompValue)
 
 
-def _variables(expr: Any) -> Iterator[str]:
+def _walk(expr: Any) -> Iterator[Any]:
+    """The variables of an expression and its EXISTS / NOT EXISTS nodes (not entered)."""
     if isinstance(expr, Variable):
-        yield str(expr)
+        yield expr
     elif _is_comp(expr):
-        if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-            return
-        for value in expr.values():
-            yield from _variables(value)
-    elif isinstance(expr, list | tuple):
-        for item in expr:
-            yield from _variables(item)
-
-
-def _exists(expr: Any) -> Iterator[Any]:
-    if _is_comp(expr):
         if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             yield expr
             return
         for value in expr.values():
-            yield from _exists(value)
+            yield from _walk(value)
     elif isinstance(expr, list | tuple):
         for item in expr:
-            yield from _exists(item)
+            yield from _walk(item)
+
+
+def _variables(expr: Any) -> Iterator[str]:
+    return (str(x) for x in _walk(expr) if isinstance(x, Variable))
+
+
+def _exists(expr: Any) -> Iterator[Any]:
+    return (x for x in _walk(expr) if not isinstance(x, Variable))
 
 
 def _term_vars(term: object) -> set[str]:
