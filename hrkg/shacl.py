@@ -271,8 +271,13 @@ class _Hit:
 class Validator:
     """Shapes read from an rdflib graph, ready to run against any Oxigraph store."""
 
-    def __init__(self, shapes: rdflib.Graph, check: bool = True) -> None:
+    def __init__(self, shapes: rdflib.Graph, check: bool = True,
+                 shapes_graph: str | None = None) -> None:
+        """``shapes_graph``: the IRI of the named graph that holds the shapes graph in the
+        store SPARQL-based constraints run on, when it has been loaded there (the value of
+        ``$shapesGraph``; it is then left out of the data graph)."""
         self.g = shapes
+        self.shapes_graph = shapes_graph
         self._names = itertools.count()
         self._prologue: dict[str, str] = {}   # PREFIX lines the SPARQL targets need
         self._shapes: dict[Node, _Shape] = {}
@@ -458,15 +463,28 @@ class Validator:
             analyse(text, {"currentShape", "shapesGraph"}, driving="none")
         except PrebindingError as exc:
             raise ShapeError(f"SPARQL target of {self._q(shape)}: {exc}") from None
-        if re.search(r"[$?]shapesGraph\b", text):
-            raise ShapeError(f"the fast validator does not provide $shapesGraph "
-                             f"({self._q(shape)}); use --engine pyshacl")
+        constants = self._shapes_graph_constants(text, shape, f"SPARQL target of "
+                                                             f"{self._q(shape)}")
         for prefix, namespace in re.findall(r"PREFIX ([^:]*): <([^>]*)>", prologue):
             if self._prologue.setdefault(prefix, namespace) != namespace:
                 raise ShapeError(f"prefix {prefix!r} of the SPARQL target of {self._q(shape)} "
                                  "is declared elsewhere with another namespace")
-        body = _substitute(str(self.g.value(target, SH.select)), {"currentShape": shape})
+        body = _substitute(str(self.g.value(target, SH.select)),
+                           {"currentShape": shape, **constants})
         return _hash_joined(prologue, body)
+
+    def _shapes_graph_constants(self, text: str, shape: Node, where: str) -> dict[str, Node]:
+        """$shapesGraph, where the query uses it: given when the shapes graph is in the
+        store, refused otherwise (as is $currentShape of a blank-node shape with it)."""
+        if not re.search(r"[$?]shapesGraph\b", text):
+            return {}
+        if self.shapes_graph is None:
+            raise ShapeError(f"the fast validator provides $shapesGraph only for files given to "
+                             f"hrkg validate ({where}); use --engine pyshacl")
+        if isinstance(shape, rdflib.BNode) and re.search(r"[$?]currentShape\b", text):
+            raise ShapeError(f"$currentShape of a blank-node shape cannot be written into the "
+                             f"query ({where}); give the shape an IRI")
+        return {"shapesGraph": rdflib.URIRef(self.shapes_graph)}
 
     def _targets(self, shape: Node) -> str | None:
         g, parts = self.g, []
@@ -512,6 +530,9 @@ class Validator:
         self._focus_sets: dict[str, set[str]] = {}
         self.as_written = sparql_store is not None
         self._sparql_store = sparql_store if sparql_store is not None else store
+        if graphs is None and self.shapes_graph is not None:  # the data without the shapes
+            graphs = [g for g in store.named_graphs()
+                      if isinstance(g, NamedNode) and g.value != self.shapes_graph]
         self._qargs: dict[str, Any] = (
             {"default_graph": graphs} if graphs is not None else
             {"use_default_graph_as_union": True})
@@ -855,15 +876,13 @@ class Validator:
 
     def _prepare(self, text: str, shape: _Shape, bindings: dict[str, Node],
                  where: str, driving: tuple[str, ...] = ("this",)) -> tuple[str, bool]:
-        if re.search(r"[$?]shapesGraph\b", text):
-            raise ShapeError(f"the fast validator does not provide $shapesGraph ({where}); "
-                             "use --engine pyshacl")
+        shapes_graph = self._shapes_graph_constants(text, shape.node, where)
         prebound = {"this", "currentShape", "shapesGraph", "value", *bindings}
         try:
             joinable = all(analyse(text, prebound, d).joinable for d in driving)
         except PrebindingError as exc:
             raise ShapeError(f"{where}: {exc}") from None
-        constants = {"currentShape": shape.node, **bindings}
+        constants = {"currentShape": shape.node, **bindings, **shapes_graph}
         return _substitute(text, constants), joinable
 
     def _component_uses(self, node: Node) -> Iterator[tuple[_Component, dict[str, Node]]]:

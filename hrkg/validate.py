@@ -363,6 +363,8 @@ def _attribute(store: Store, results: list[Result],
         for row in rows:
             line = int(row["line"].value) if row["line"] is not None else None
             graph = row["g"].value
+            if graph == SHAPES_GRAPH:
+                continue
             where.setdefault(str(row["f"]), set()).add((graph, line))
             if line is None:
                 by_graph.setdefault(graph, set()).add(str(row["f"]))
@@ -422,7 +424,8 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
                    files: list[str] | None = None, shapes: rdflib.Graph | None = None,
                    per_graph: bool = False, sources: Sequence[Source] = (),
                    sparql_store: Store | None = None,
-                   triples: int | None = None) -> ValidationReport:
+                   triples: int | None = None,
+                   shapes_in_store: str | None = None) -> ValidationReport:
     """Validate the union of the store's graphs (or, ``per_graph``, each named graph on its
     own, with the ontology graph) against hrkg's shapes or ``shapes``. ``restrict`` (fast
     engine only) is a SPARQL group pattern binding ``?this`` to the focus nodes to check."""
@@ -432,13 +435,13 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
     if triples is None:
         triples = len(store)
     g = shapes if shapes is not None else shapes_graph()
-    validator = Validator(g, check=engine == "fast")
+    validator = Validator(g, check=engine == "fast", shapes_graph=shapes_in_store)
     ontology = rid("graph", ONTOLOGY_GRAPH)
     runs: list[tuple[str, list[NamedNode] | None]] = [("", None)]
     if per_graph:
         extra = [ontology] if store.contains_named_graph(ontology) else []
         runs = [(_graph_label(d.value), [d, *extra])
-                for d in _data_graphs(store, {ontology.value})]
+                for d in _data_graphs(store, {ontology.value, shapes_in_store or ""})]
     results: list[Result] = []
     for label, graphs in runs:
         if engine == "fast":
@@ -467,7 +470,22 @@ def validate_files(paths: Sequence[Path | str], engine: str = "fast",
     sources = rdf_files([str(p) for p in paths], data_format, stdin)
     g = shapes_graph(shapes) if shapes is not None else None
     store, as_stored, quads = _load(sources, ontology=shapes is None)
+    in_store = None
+    if g is not None and engine == "fast" and _uses_shapes_graph(g):
+        # $shapesGraph: the shapes as a named graph beside the data (blank nodes keep
+        # their labels, so that the shapes graph's terms are the store's)
+        in_store = SHAPES_GRAPH
+        (as_stored or store).load(input=g.serialize(format="nt").encode(),
+                                  format=RdfFormat.N_TRIPLES, to_graph=NamedNode(in_store))
     return validate_store(store, engine, files=[s.path for s in sources], shapes=g,
                           per_graph=per_graph, sources=sources, sparql_store=as_stored,
-                          triples=quads)
+                          triples=quads, shapes_in_store=in_store)
+
+
+SHAPES_GRAPH = "urn:hrkg:shapes-graph"
+
+
+def _uses_shapes_graph(shapes: rdflib.Graph) -> bool:
+    return any(re.search(r"[$?]shapesGraph\b", str(o))
+               for p in (SH.select, SH.ask) for o in shapes.objects(None, p))
 

@@ -14,11 +14,7 @@ from tests.conftest import REPO
 from tests.w3c.runner import Case, cases, run_case, suite_root
 
 # case → (what the fast engine does with it, why)
-KNOWN: dict[str, tuple[str, str]] = {
-    "sparql/pre-binding/shapesGraph-001": (
-        "refused", "$shapesGraph is not provided: the shapes graph is not a graph of the store "
-                   "the queries run on"),
-}
+KNOWN: dict[str, tuple[str, str]] = {}
 
 CASES = cases() if (suite_root() / "manifest.ttl").is_file() else []
 
