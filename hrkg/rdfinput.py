@@ -42,6 +42,11 @@ class Source:
     data: bytes | None = None
 
     @property
+    def name(self) -> str:
+        """The file as messages name it."""
+        return "<stdin>" if self.path == STDIN else self.path
+
+    @property
     def graph(self) -> NamedNode:
         """The named graph its triples go to (its default graph's triples, for TriG)."""
         if self.path == STDIN:
@@ -149,14 +154,14 @@ def _quads(source: Source, stream: BinaryIO,
             prefixes.update(getattr(parser, "prefixes", None) or {})
     except SyntaxError as exc:
         line = exc.lineno if exc.lineno else _error_line(source, stream)
-        where = f"{source.path}:{line}" if line else source.path
+        where = f"{source.name}:{line}" if line else source.name
         raise ShapeError(f"{where}: not valid {source.format.name}: {exc.msg}") from None
     except UnicodeDecodeError as exc:
-        raise ShapeError(f"{source.path}: not UTF-8 text ({exc.reason}); not RDF") from None
+        raise ShapeError(f"{source.name}: not UTF-8 text ({exc.reason}); not RDF") from None
     except ValueError as exc:
-        raise ShapeError(f"{source.path}: not valid {source.format.name}: {exc}") from None
+        raise ShapeError(f"{source.name}: not valid {source.format.name}: {exc}") from None
     except OSError as exc:
-        raise ShapeError(f"{source.path}: cannot be read: {exc}") from None
+        raise ShapeError(f"{source.name}: cannot be read: {exc}") from None
 
 
 def _error_line(source: Source, stream: object) -> int | None:

@@ -469,6 +469,9 @@ def test_data_on_standard_input(library: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--shapes", str(library / "shapes"),
                                       "--data-format", "nquads", "-"], input=nq)
     assert result.exit_code == 1 and "Violation lib:BookShape: 2" in result.output
+    result = CliRunner().invoke(cli, ["validate", "--shapes", str(library / "shapes"), "-"],
+                                input="@prefix ex: <http://ex/> .\nex:a ex:b .\n")
+    assert result.exit_code == 2 and "<stdin>:2: not valid TriG" in result.output
 
 
 def test_per_graph_validates_each_graph_alone(library: Path) -> None:
