@@ -1271,16 +1271,30 @@ class _Context:
             f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")]
 
     def _solutions(self, query: str, joinable: bool) -> Iterator[_Hit]:
-        """The solutions of a pre-bound SELECT query for every focus node."""
+        """The solutions of a pre-bound SELECT query for every focus node. Over several
+        graphs, a solution repeated only because a triple is in two graphs is kept once:
+        the data graph is the merge of the graphs, a set of triples."""
+        seen: set[tuple[str, ...]] | None = None if self.v.unique else set()
+
+        def fresh(row: object, this: object) -> bool:
+            if seen is None:
+                return True
+            key = (str(this),) + tuple(str(t) for t in row)  # type: ignore[attr-defined]
+            if key in seen:
+                return False
+            seen.add(key)
+            return True
+
         if joinable:
             rows: Iterable = self.sparql_select(_inject(query, self.focus.pattern))
-            yield from (_hit(r) for r in rows if r["this"] is not None)
+            yield from (_hit(r) for r in rows if r["this"] is not None and fresh(r, r["this"]))
             return
         for node in self._focus_nodes():
             for r in self._prebound(query, {"this": node}):
-                hit = _hit(r)
-                hit.this = node
-                yield hit
+                if fresh(r, node):
+                    hit = _hit(r)
+                    hit.this = node
+                    yield hit
 
     def _prebound(self, query: str, values: dict[str, object]) -> Iterable:
         """``query`` evaluated with ``values`` pre-bound: written into the text (SHACL's
