@@ -90,6 +90,8 @@ def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[st
     own documents. Returns (planned, missing-or-damaged statuses, pinned files no loader reads)."""
     planned, problems, unhandled = [], [], []
     for entry in manifest():
+        if not entry.is_dataset:
+            continue
         loader = loader_for(entry.path)
         status = check(entry, data)
         if status.state == "missing":

@@ -55,7 +55,8 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
         lines.append(f"validation ({v.engine}): {v.violations} violations, {v.warnings} warnings, "
                      f"{v.seconds:.1f} s over {v.triples} triples")
         if v.violations:
-            lines.append(v.text())
+            from hrkg.formats import as_text
+            lines.append(as_text(v))
     if result.ok:
         lines.append(f"\nstore: {result.store} ({result.triples} quads in the named graphs, "
                      f"{result.facts} distinct facts in the default graph)")
