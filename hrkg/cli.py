@@ -136,15 +136,19 @@ VALIDATE_EXIT = ("Exit codes: 0 no result at or above --fail-on; 1 some result a
 @click.option("--changed", is_flag=True,
               help="Only what the sources changed since the last build touch (no FILES).")
 @click.option("-o", "--output", type=click.File("w"), default="-", help="Write the report here.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(0),
+              help="Stop after this many results (0: no limit); the report says so and the "
+                   "exit code still counts what was found.")
 def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
              data_format: str | None, store: str | None, data: str | None, engine: str,
-             fmt: str, fail_on: str, changed: bool, output) -> None:
+             fmt: str, fail_on: str, changed: bool, output, max_results: int) -> None:
     """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders; - for
     standard input) or, with none, the built store, against hrkg's SHACL shapes or the
     --shapes given. Each result names the file and line its focus node comes from."""
     from hrkg.formats import render
     from hrkg.validate import shapes_graph, validate_files, validate_store
 
+    cap = max_results or None
     if changed and (files or shapes):
         raise click.UsageError("--changed validates the store's sources against hrkg's "
                                "shapes; give no FILES and no --shapes")
@@ -155,12 +159,12 @@ def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
     elif files:
         report = validate_files(list(files), engine, shapes=list(shapes) or None,
                                 per_graph=per_graph, data_format=data_format,
-                                stdin=lambda: sys.stdin.buffer.read())
+                                stdin=lambda: sys.stdin.buffer.read(), max_results=cap)
     else:
         from hrkg.store import open_read_only
         report = validate_store(open_read_only(_root(store)), engine,
                                 shapes=shapes_graph(list(shapes)) if shapes else None,
-                                per_graph=per_graph)
+                                per_graph=per_graph, max_results=cap)
     output.write(render(report, fmt, fail_on.capitalize()) + "\n")
     sys.exit(report.exit_code(fail_on.capitalize()))
 

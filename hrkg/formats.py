@@ -31,10 +31,12 @@ _HR_SOURCE = rdflib.URIRef("https://w3id.org/hrkg/ontology#sourceFile")
 
 
 def _head(report: ValidationReport) -> str:
+    stopped = (f"; stopped after {report.truncated_at} results (--max-results), so the counts "
+               "are at least these" if report.truncated_at is not None else "")
     return (f"{'Conforms' if report.conforms else 'Does not conform'}: "
             f"{report.violations} violations, {report.warnings} warnings, "
             f"{report.count('Info')} infos "
-            f"({report.triples} quads, {report.engine} engine, {report.seconds:.1f} s)")
+            f"({report.triples} quads, {report.engine} engine, {report.seconds:.1f} s{stopped})")
 
 
 def _groups(report: ValidationReport):
@@ -166,6 +168,7 @@ def as_json(report: ValidationReport) -> str:
         "seconds": round(report.seconds, 3),
         "files": report.files,
         "counts": {s.lower(): report.count(s) for s in SEVERITIES},
+        "truncatedAt": report.truncated_at,
         "results": [{
             "severity": r.severity, "shape": r.source_shape, "focusNode": r.focus_node,
             "path": r.path or None, "component": r.component, "value": r.value or None,

@@ -118,6 +118,10 @@ class ValidationReport:
     note: str = ""
     shapes_graph: rdflib.Graph | None = field(default=None, repr=False)
     violations_by_loader: Counter[str] = field(default_factory=Counter)
+    # evaluation stopped at this many results (--max-results); ``seen``: the severities of
+    # every result made before it stopped, kept or not, so that the exit code stays right
+    truncated_at: int | None = None
+    seen: frozenset[str] = frozenset()
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -132,8 +136,10 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        """No violation (hrkg's sense; a SHACL report's sh:conforms is "no result")."""
-        return self.violations == 0
+        """No violation (hrkg's sense; a SHACL report's sh:conforms is "no result"), among
+        the results kept and those made before a --max-results stop."""
+        return self.violations == 0 and not any(
+            s not in ("Warning", "Info") for s in self.seen)
 
     def failing(self, fail_on: str = "Violation") -> list[Result]:
         """Results at or above ``fail_on`` (Violation > Warning > Info)."""
@@ -141,7 +147,10 @@ class ValidationReport:
         return [r for r in self.results if r.rank <= rank]
 
     def exit_code(self, fail_on: str = "Violation") -> int:
-        return 1 if self.failing(fail_on) else 0
+        rank = SEVERITIES.index(fail_on.capitalize())
+        beyond = any((SEVERITIES.index(s) if s in SEVERITIES else 0) <= rank
+                     for s in self.seen)
+        return 1 if self.failing(fail_on) or beyond else 0
 
     def by_shape(self) -> Counter[tuple[str, str]]:
         return Counter((r.severity, r.source_shape) for r in self.results)
@@ -425,7 +434,8 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
                    per_graph: bool = False, sources: Sequence[Source] = (),
                    sparql_store: Store | None = None,
                    triples: int | None = None,
-                   shapes_in_store: str | None = None) -> ValidationReport:
+                   shapes_in_store: str | None = None,
+                   max_results: int | None = None) -> ValidationReport:
     """Validate the union of the store's graphs (or, ``per_graph``, each named graph on its
     own, with the ontology graph) against hrkg's shapes or ``shapes``. ``restrict`` (fast
     engine only) is a SPARQL group pattern binding ``?this`` to the focus nodes to check."""
@@ -436,6 +446,7 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
         triples = len(store)
     g = shapes if shapes is not None else shapes_graph()
     validator = Validator(g, check=engine == "fast", shapes_graph=shapes_in_store)
+    validator.max_results = max_results
     ontology = rid("graph", ONTOLOGY_GRAPH)
     runs: list[tuple[str, list[NamedNode] | None]] = [("", None)]
     if per_graph:
@@ -463,16 +474,24 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
             data = (_as_written_graph(sources, graphs, store) if sources
                     else union_graph(store, graphs))
             results += [r.replace(graph=label) for r in pyshacl_results(data, g)]
+    truncated = validator.truncated
+    seen = {SEVERITY_NAMES.get(s, "Violation") for s in validator.severities_seen}
+    if max_results is not None and len(results) > max_results:  # pySHACL: cut afterwards
+        truncated, seen = True, {r.severity for r in results}
+        results = results[:max_results]
     results = sorted(_attribute(store, results, sources))
     tops = [_shape_name(g, s) for s in validator.top_shapes()]
     return ValidationReport(results, time.perf_counter() - start, triples, engine,
-                            sorted(tops), files or [], shapes_graph=g)
+                            sorted(tops), files or [], shapes_graph=g,
+                            truncated_at=max_results if truncated else None,
+                            seen=frozenset(seen) if truncated else frozenset())
 
 
 def validate_files(paths: Sequence[Path | str], engine: str = "fast",
                    shapes: Sequence[str] | None = None, per_graph: bool = False,
                    data_format: str | None = None,
-                   stdin: Callable[[], bytes] | None = None) -> ValidationReport:
+                   stdin: Callable[[], bytes] | None = None,
+                   max_results: int | None = None) -> ValidationReport:
     """Validate RDF files (``-``: standard input) against hrkg's shapes (with hrkg's
     ontology beside the data) or against the shapes in ``shapes`` (the data alone)."""
     sources = rdf_files([str(p) for p in paths], data_format, stdin)
@@ -487,7 +506,7 @@ def validate_files(paths: Sequence[Path | str], engine: str = "fast",
                                   format=RdfFormat.N_TRIPLES, to_graph=NamedNode(in_store))
     return validate_store(store, engine, files=[s.path for s in sources], shapes=g,
                           per_graph=per_graph, sources=sources, sparql_store=as_stored,
-                          triples=quads, shapes_in_store=in_store)
+                          triples=quads, shapes_in_store=in_store, max_results=max_results)
 
 
 SHAPES_GRAPH = "urn:hrkg:shapes-graph"

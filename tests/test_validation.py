@@ -72,6 +72,48 @@ def test_engines_agree_on_a_graph_with_every_fault(tmp_path: Path) -> None:
     assert fast.violations > 100 and fast.warnings >= 2
 
 
+def test_the_results_cap_counts_exactly_what_is_reported(tmp_path: Path) -> None:
+    """--max-results counts the results as the engine makes them: at the exact number of
+    results nothing is cut; one fewer stops the evaluation with that many kept."""
+    path = tmp_path / "all.nt"
+    write_graph(path, 5000, every=40)
+    everything = validate_files([path], "fast")
+    n = len(everything.results)
+    exact = validate_files([path], "fast", max_results=n)
+    assert exact.truncated_at is None and sorted(exact.results) == sorted(everything.results)
+    cut = validate_files([path], "fast", max_results=n - 1)
+    assert cut.truncated_at == n - 1 and len(cut.results) == n - 1
+    assert set(cut.results) < set(everything.results)
+    assert cut.exit_code() == 1 and not cut.conforms
+
+
+def test_ill_typed_literals_by_the_hundred_thousand_stop_at_the_cap(tmp_path: Path) -> None:
+    """Each of 100,000 states says it is a UN member with a word, not a boolean: 400,000
+    results without a cap. With --max-results 1000 the evaluation stops there, within a
+    1.5 GB address space, exit 1, and the report says it stopped."""
+    import resource
+    data = tmp_path / "ill.nt"
+    with data.open("w") as f:
+        for i in range(100_000):
+            s = f"<https://w3id.org/hrkg/id/state/X{i}>"
+            f.write(f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                    "<https://w3id.org/hrkg/ontology#State> .\n"
+                    f'{s} <https://w3id.org/hrkg/ontology#unMember> "maybe{i}" .\n')
+    cap = 1536 << 20
+    out = subprocess.run([sys.executable, "-m", "hrkg", "validate", str(data), "--format",
+                          "json", "--max-results", "1000"], capture_output=True, text=True,
+                         timeout=1200,
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
+    assert out.returncode == 1, out.stderr[-2000:]
+    doc = json.loads(out.stdout)
+    assert doc["truncatedAt"] == 1000 and len(doc["results"]) == 1000
+    assert doc["conforms"] is False and doc["counts"]["violation"] == 1000
+    text = subprocess.run([sys.executable, "-m", "hrkg", "validate", str(data),
+                           "--max-results", "50"], capture_output=True, text=True,
+                          timeout=1200).stdout
+    assert "stopped after 50 results (--max-results)" in text
+
+
 def test_clean_generated_graph_conforms(tmp_path: Path) -> None:
     path = tmp_path / "clean.nt"
     assert write_graph(path, 5000, every=0) > 4000
