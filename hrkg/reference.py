@@ -72,14 +72,16 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 class Instrument:
     code: str
     short_name: str
-    kind: str
+    kind: str           # Treaty | Protocol | OptionalProtocol | Declaration (the class)
     protocol_to: str
+    family: str         # concept of the scheme hr:InstrumentFamilies
     adopted: int
     opened: int | None
     in_force: int | None
     table: str
     label: str
     alt_labels: tuple[str, ...]
+    source: str         # the page its facts were read from
 
     @property
     def iri(self) -> NamedNode:
@@ -93,11 +95,12 @@ def instruments() -> dict[str, Instrument]:
     for r in read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
         out[r["code"]] = Instrument(
             code=r["code"], short_name=r["short_name"], kind=r["kind"],
-            protocol_to=r["protocol_to"], adopted=int(r["adopted"]),
+            protocol_to=r["protocol_to"], family=r["family"], adopted=int(r["adopted"]),
             opened=int(r["opened"]) if r["opened"] else None,
             in_force=int(r["in_force"]) if r["in_force"] else None,
             table=r["table"], label=r["label"],
             alt_labels=tuple(a for a in r["alt_labels"].split("|") if a),
+            source=r["source"],
         )
     return out
 
