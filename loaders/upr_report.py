@@ -35,7 +35,7 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.errors import LoaderError
 from hrkg.mentions import instruments_mentioned
 from hrkg.reconcile import Candidate, Fold, Match, fold, match
-from hrkg.reference import instrument_iri, read_tsv, resolver, state_iri
+from hrkg.reference import instrument_iri, read_tsv, resolver, session_iri, state_iri
 from hrkg.resources import resource_dir
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.upr import cycle_of, review_iri
@@ -255,6 +255,7 @@ class UprReportLoader(Loader):
         yield Quad(review, HR.stateUnderReview, state_iri(iso3), g)
         yield Quad(review, HR.session, typed(rep.session, XSD.integer), g)
         yield Quad(review, HR.cycle, typed(cycle_of(rep.session), XSD.integer), g)
+        yield Quad(review, HR.inSession, session_iri(rep.session), g)
         if rep.review_date:
             yield Quad(review, HR.date, typed(rep.review_date.isoformat(), XSD.date), g)
             named = re.search(r"(\d{4})$", source.path.stem)
