@@ -41,6 +41,8 @@ class ReportRow:
     missing_paragraphs: list[str] = field(default_factory=list)
     # the report's groups: number of the introductory paragraph → (group, its words)
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the items data/reference/upr-report-items.tsv places by hand: <session>/<ISO3>/<key>
+    hand_placed: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -155,6 +157,7 @@ def corpus(root: Path) -> Corpus:
         row.upr_info_not_in_report = len(rec.unmatched_upr_info)
         row.unresolved_states = rec.unresolved
         row.missing_paragraphs = rep.missing_paragraphs()
+        row.hand_placed = rec.hand_placed
         row.groups = {top: (group, " ".join(intro.split()))
                       for top, (group, intro) in rep.groups.items()}
         review = f"{rep.session}/{rec.iso3}"

@@ -127,6 +127,7 @@ class Reconciled:
     folds: list[Fold] = field(default_factory=list)
     only_reasons: dict[int, str] = field(default_factory=dict)   # item → why report-only
     not_recommendations: dict[int, str] = field(default_factory=dict)  # item → what it is
+    hand_placed: list[str] = field(default_factory=list)   # rows of upr-report-items.tsv used
 
     @property
     def placed(self) -> set[int]:
@@ -196,9 +197,12 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     dropped: dict[int, str] = {}
     by_key = {str(c.key.value).rsplit("/", 1)[1]: j for j, c in enumerate(cands)}
     decided = report_items()
+    used: list[str] = []
     for n in lone:
         item_key = f"{rep.session}/{iso3}/{_item_key(rep.items[n])}"
         decision, key, why = decided.get(item_key, ("", "", ""))
+        if decision:
+            used.append(item_key)
         if decision == "same-as":
             if key not in by_key:
                 raise LoaderError(path, f"data/reference/upr-report-items.tsv places {item_key} "
@@ -220,7 +224,7 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     symbol = rep.symbol or (known[0] if known else None)
     return Reconciled(rep, iso3, states, iris, matches, sorted(only),
                       [c for j, c in enumerate(cands) if j not in taken], symbol, as_written,
-                      sorted(folds.values(), key=lambda f: f.item), only, dropped)
+                      sorted(folds.values(), key=lambda f: f.item), only, dropped, used)
 
 
 class UprReportLoader(Loader):

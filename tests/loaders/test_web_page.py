@@ -260,3 +260,18 @@ def test_a_broken_sidecar_is_reported_and_the_page_still_loads(tmp_path: Path) -
     titles = [q.object.value for q in quads if q.predicate.value.endswith("/title")]
     assert titles == ["Cuba and Liberia."]
     assert any("took its first line" in str(f) for f in rep.findings)
+
+
+def test_one_act_stated_by_two_sources_is_one_node(store) -> None:
+    """Issue 13: Liberia's ratifications of the ICCPR and the ICESCR that a page states are the
+    tables' consents to the same treaties: one node each, a provenance from each source."""
+    for code in ("ICCPR", "ICESCR"):
+        act = f"{ID}treaty-action/LBR/{code}/consent"
+        got = set(select(store, """SELECT ?path ?kind WHERE { GRAPH ?g {
+            <%s> a ?kind ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } ?src hr:path ?path }""" % act))
+        kinds = dict(got)
+        assert kinds == {f"ratification/hr_status_{code.lower()}.csv": f"{HR}ConsentToBeBound",
+                         "documents/us-embassy-monrovia-human-rights-defenders.txt": f"{HR}Ratification"}
+        assert not select(store, "SELECT ?a WHERE { ?a hr:state <%sstate/LBR> ; hr:instrument "
+                                 "<%sinstrument/%s> ; a hr:Ratification FILTER (?a != <%s>) }"
+                          % (ID, ID, code, act))
