@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store
 
 from hrkg.reference import upr_sessions
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, rid, typed
@@ -35,22 +36,24 @@ _HR = str(HR)
 _ONTOLOGY = rid("graph", "ontology")
 
 
-def _rows(store: Store, query: str) -> Iterator[dict[str, object]]:
+def _rows(store: Store, query: str) -> Iterator[dict[str, Any]]:
     result = store.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    for row in result:  # type: ignore[union-attr]
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    for row in result:
         yield {n: row[n] for n in names}
 
 
 def _superclass_types(store: Store, g: NamedNode) -> Iterator[Quad]:
     above: dict[str, set[str]] = defaultdict(set)
-    for r in store.query(f"""SELECT ?c ?s WHERE {{ GRAPH <{_ONTOLOGY.value}> {{
-            ?c <{RDFS.subClassOf.value}>+ ?s }} }}"""):  # type: ignore[union-attr]
+    for r in _rows(store, f"""SELECT ?c ?s WHERE {{ GRAPH <{_ONTOLOGY.value}> {{
+            ?c <{RDFS.subClassOf.value}>+ ?s }} }}"""):
         if r["s"].value.startswith(_HR):
             above[r["c"].value].add(r["s"].value)
     typed_as: dict[NamedNode | BlankNode, set[str]] = defaultdict(set)
     for q in store.quads_for_pattern(None, RDF.type, None, None):
-        if q.graph_name != _ONTOLOGY and isinstance(q.subject, NamedNode | BlankNode):
+        if q.graph_name != _ONTOLOGY and isinstance(q.subject, NamedNode | BlankNode) \
+                and isinstance(q.object, NamedNode):
             typed_as[q.subject].add(q.object.value)
     for node, have in typed_as.items():
         for cls in sorted(set().union(*(above.get(c, set()) for c in have)) - have):
@@ -71,7 +74,7 @@ def _review_dates(store: Store, g: NamedNode) -> Iterator[Quad]:
             yield Quad(review, HR.dateBasis, HR.DateStated, g)
             year = int(day.value[:4])
         else:
-            session = sessions.get(int(r["session"].value))  # type: ignore[union-attr]
+            session = sessions.get(int(r["session"].value))
             if session is None:
                 continue   # a session the calendar does not hold: no date is made up
             yield Quad(review, HR.date, typed(session.start.isoformat(), XSD.date), g)
@@ -90,11 +93,12 @@ def _para_key(p: str) -> tuple[int, ...]:
 
 
 def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
-    labelled = {q.subject.value for q in store.quads_for_pattern(None, RDFS.label, None, None)}
+    labelled = {str(q.subject) for q in store.quads_for_pattern(None, RDFS.label, None, None)}
     # recommendations and pledges: state under review, session, paragraph, words
     paragraphs: dict[str, list[str]] = defaultdict(list)
     for q in store.quads_for_pattern(None, HR.paragraph, None, None):
-        paragraphs[q.subject.value].append(q.object.value)
+        if isinstance(q.object, Literal):
+            paragraphs[str(q.subject)].append(q.object.value)
     for r in _rows(store, f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
             SELECT ?x ?kind (SAMPLE(?name) AS ?state) (MIN(?s) AS ?session) (MIN(?t) AS ?text)
             WHERE {{
@@ -104,15 +108,15 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
             }} GROUP BY ?x ?kind"""):
         x = r["x"]
         assert isinstance(x, NamedNode)
-        if x.value in labelled:
+        if str(x) in labelled:
             continue
-        head = f"{r['state'].value}, session {r['session'].value}"  # type: ignore[union-attr]
-        paras = sorted(set(paragraphs.get(x.value, [])), key=_para_key)
+        head = f"{r['state'].value}, session {r['session'].value}"
+        paras = sorted(set(paragraphs.get(str(x), [])), key=_para_key)
         if paras:
             head += ", " + ", ".join(paras[:3]) + (" …" if len(paras) > 3 else "")
         if r["kind"] == HR.Pledge:
             head += ", pledge"
-        yield Quad(x, RDFS.label, en(f"{head}: {_short(r['text'].value)}"), g)  # type: ignore[union-attr]
+        yield Quad(x, RDFS.label, en(f"{head}: {_short(r['text'].value)}"), g)
     # reviews
     for r in _rows(store, f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
             SELECT ?x (SAMPLE(?name) AS ?state) (MIN(?s) AS ?session) (MIN(?d) AS ?date) WHERE {{
@@ -121,11 +125,11 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
             }} GROUP BY ?x"""):
         x = r["x"]
         assert isinstance(x, NamedNode)
-        if x.value in labelled:
+        if str(x) in labelled:
             continue
-        when = f", {r['date'].value}" if r["date"] is not None else ""  # type: ignore[union-attr]
-        yield Quad(x, RDFS.label, en(f"UPR of {r['state'].value}, session "  # type: ignore[union-attr]
-                                     f"{r['session'].value}{when}"), g)  # type: ignore[union-attr]
+        when = f", {r['date'].value}" if r["date"] is not None else ""
+        yield Quad(x, RDFS.label, en(f"UPR of {r['state'].value}, session "
+                                     f"{r['session'].value}{when}"), g)
     # treaty actions: the most specific kind the sources give
     kinds = {HR.Ratification.value: "ratification of", HR.Accession.value: "accession to",
              HR.Succession.value: "succession to", HR.ConsentToBeBound.value:
@@ -141,16 +145,16 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
             }} GROUP BY ?x"""):
         x = r["x"]
         assert isinstance(x, NamedNode)
-        if x.value in labelled:
+        if str(x) in labelled:
             continue
-        classes = r["classes"].value.split()  # type: ignore[union-attr]
+        classes = r["classes"].value.split()
         kind = next((k for c, k in kinds.items() if c in classes), None)
         if kind is None:
             continue
-        when = (r["date"] or r["year"])
-        tail = f" ({when.value})" if when is not None else ""  # type: ignore[union-attr]
-        yield Quad(x, RDFS.label, en(f"{r['state'].value}: {kind} "  # type: ignore[union-attr]
-                                     f"{r['instrument'].value}{tail}"), g)  # type: ignore[union-attr]
+        when = r["date"] or r["year"]
+        tail = f" ({when.value})" if when is not None else ""
+        yield Quad(x, RDFS.label, en(f"{r['state'].value}: {kind} "
+                                     f"{r['instrument'].value}{tail}"), g)
 
 
 def derive(store: Store) -> int:

@@ -192,7 +192,7 @@ def test_group_analyses_count_the_observer_states(store, data_dir: Path) -> None
     carry the concept "(no regional group)" and are counted by a plain join."""
     observers = {"Holy See": "VAT", "Palestine": "PSE"}
     raw = Counter()
-    for key, frm in {(rec_key(r), r["From"]) for r in upr_rows(data_dir)
+    for _key, frm in {(rec_key(r), r["From"]) for r in upr_rows(data_dir)
                      if r["Response"] != "Voluntary Pledge" and r["From"] in observers}:
         raw[observers[frm]] += 1
     assert sum(raw.values()) == 467          # the issue's figure

@@ -265,13 +265,13 @@ def test_a_broken_sidecar_is_reported_and_the_page_still_loads(tmp_path: Path) -
 def test_one_act_stated_by_two_sources_is_one_node(store) -> None:
     """Issue 13: Liberia's ratifications of the ICCPR and the ICESCR that a page states are the
     tables' consents to the same treaties: one node each, a provenance from each source."""
+    page = "documents/us-embassy-monrovia-human-rights-defenders.txt"
     for code in ("ICCPR", "ICESCR"):
         act = f"{ID}treaty-action/LBR/{code}/consent"
-        got = set(select(store, """SELECT ?path ?kind WHERE { GRAPH ?g {
-            <%s> a ?kind ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?src } ?src hr:path ?path }""" % act))
-        kinds = dict(got)
-        assert kinds == {f"ratification/hr_status_{code.lower()}.csv": f"{HR}ConsentToBeBound",
-                         "documents/us-embassy-monrovia-human-rights-defenders.txt": f"{HR}Ratification"}
-        assert not select(store, "SELECT ?a WHERE { ?a hr:state <%sstate/LBR> ; hr:instrument "
-                                 "<%sinstrument/%s> ; a hr:Ratification FILTER (?a != <%s>) }"
-                          % (ID, ID, code, act))
+        got = dict(select(store, f"""SELECT ?path ?kind WHERE {{ GRAPH ?g {{
+            <{act}> a ?kind ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
+            ?src hr:path ?path }}"""))
+        assert got == {f"ratification/hr_status_{code.lower()}.csv": f"{HR}ConsentToBeBound",
+                       page: f"{HR}Ratification"}
+        assert not select(store, f"""SELECT ?a WHERE {{ ?a hr:state <{ID}state/LBR> ;
+            hr:instrument <{ID}instrument/{code}> ; a hr:Ratification FILTER (?a != <{act}>) }}""")
