@@ -86,7 +86,7 @@ _NAMES: dict[str, str] = {
                r"Rights\s+of\s+(?:Persons|People)\s+with\s+Disabilit(?:y|ies)|Convention\s+on\s+"
                r"(?:Persons|People)\s+with\s+Disabilit(?:y|ies)|Disabilit(?:y|ies)\s+Convention|"
                r"Convention\s+on\s+(?:the\s+Rights\s+of\s+)?Disabled\s+Persons")
-            + r"|CRPD|UNCRPD|CRDP",
+            + r"|CRPD|UNCRPD|CRDP|CPRD",
     "CPED": _I(r"(?:International\s+)?Convention\s+(?:for|on)\s+the\s+Protection\s+of\s+(?:all|"
                r"the)\s+Persons\s+(?:from\s+|against\s+)?(?:Forced\s+|Enforced\s+)?"
                r"Disapp?e?a?rr?ances?|"
@@ -134,8 +134,9 @@ _NAMES: dict[str, str] = {
                   r"Statelessness(?:\s+of\s+1961)?|1961\s+(?:UN\s+)?Convention"
                   r"(?=[^.;]{0,80}stateless)|(?<=stateless)[^.;]{0,80}?\b1961\s+Convention"),
     "CADE": _I(r"(?:UNESCO\s+)?Convention\s+(?:against|on)\s+Discrimination\s+in\s+Education"),
-    "UNTOC": _I(r"(?:United\s+Nations\s+|UN\s+)?Convention\s+(?:against|on)\s+Transnational\s+"
-                r"Organi[sz]ed\s+Crimes?|Palermo\s+Convention") + r"|UNTOC",
+    "UNTOC": _I(r"(?:United\s+Nations\s+|UN\s+)?Convention\s+(?:against|on)\s+(?:Transnational\s+"
+                r"Organi[sz]ed|Organi[sz]ed\s+Transnational)\s+Crimes?|Palermo\s+Convention")
+             + r"|UNTOC",
     "UNTOC-TIP": _I(r"Protocol\s+to\s+Prevent,?\s+Suppress\s+and\s+Punish\s+Trafficking\s+in\s+"
                     r"Persons(?:,?\s+Especially\s+Women\s+and\s+Children)?(?:,?\s+supplementing\s+"
                     r"the\s+(?:United\s+Nations\s+|UN\s+)?Convention\s+against\s+Transnational\s+"
@@ -305,7 +306,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "ICERD": ("racial", "CERD"), "ICCPR": ("civil and political", "ICCPR", "ICPPR", "ICCCPR"),
     "ICESCR": ("economic", "ICESCR", "ICESR", "ICSECR", "ICESRC", "CESCR"),
     "CEDAW": ("wom", "CEDAW"), "CAT": ("tortur", "CAT"), "CRC": ("child", "CRC"),
-    "ICMW": ("migrant", "MW"), "CRPD": ("disab", "CRPD", "CRDP"),
+    "ICMW": ("migrant", "MW"), "CRPD": ("disab", "CRPD", "CRDP", "CPRD"),
     "CPED": ("disap", "CED", "CPED", "PPED"), "UDHR": ("universal declaration", "UDHR"),
     "UNCHARTER": ("charter",), "DHRD": ("defenders", "hrds", "responsibility of individuals"),
     "ROME-STATUTE": ("statute", "rome stat", "statue"), "APIC": ("privileges", "APIC"),
@@ -354,7 +355,7 @@ def _candidates(text: str) -> list[str]:
 
 _ILO = re.compile(
     r"(?<![\w-])(?:" + _I(r"ILO|International\s+Labou?r\s+Organi[sz]ation(?:'s)?|ILO's") +
-    r")?\s*(?:\(ILO\)\s*)?" + _I(r"(?:fundamental\s+|core\s+)?Conventions?") +
+    r")?[\s-]*(?:\(ILO\)\s*)?" + _I(r"(?:fundamental\s+|core\s+)?Conventions?") +
     r"\s*(?:" + _I(r"Nos?|Numbers?|n[º°o]s?") + r"\.?\s*)?(?P<nums>C?\d{2,3}(?:\s*\(\d{4}\))?"
     r"(?:\s*(?:,|and|&|or|/)\s*(?:" + _I(r"Nos?\.?") + r"\s*)?C?\d{2,3}(?:\s*\(\d{4}\))?)*)"
     r"(?![\w-])|(?<![\w-])ILO\s*(?:" + _I(r"Conventions?\s*") + r")?(?P<nums2>C?\d{2,3}"
@@ -436,6 +437,11 @@ def _which(parent: str, ordinal: str | None, plural: bool, after: str,
     """The protocols of ``parent`` a protocol phrase names."""
     protocols = _PROTOCOLS_OF[parent]
     o = (ordinal or "").lower()
+    if o in ("second", "2nd") and re.match(r"[^.;]{0,80}(?i:abolition\s+of\s+(?:the\s+)?"
+                                            r"(?:death\s+penalty|capital\s+punishment))", after):
+        # "the second Optional Protocol to the ICESCR on the abolition of capital punishment":
+        # the description picks out the ICCPR's, whatever treaty the text names
+        return ["ICCPR-OP2"]
     if parent == "CRC":
         subjects = [code for code, rx in _CRC_SUBJECT if re.search(rx, after[:160], re.I)]
         if subjects and not (plural and o in ("two", "both", "three") and len(subjects) < 2
