@@ -14,6 +14,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
 from hrkg.data import FileStatus, check, how_to_get, manifest
+from hrkg.derive import INFERRED_GRAPH, derive
 from hrkg.errors import StoreError
 from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ratification import un_members
@@ -35,7 +36,8 @@ from hrkg.store import (
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
-__all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
+__all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH",
+           "INFERRED_GRAPH"]
 
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
@@ -59,6 +61,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     triples: int = 0  # quads in the named graphs
     facts: int = 0  # distinct triples: the default graph
+    derived: int = 0  # quads of the inferred graph (hrkg.derive)
     failed: str | None = None
     dropped: list[str] = field(default_factory=list)  # hrkg load --keep-going: rows not loaded
     removed: list[str] = field(default_factory=list)  # leftover store folders removed
@@ -202,8 +205,14 @@ def _finish(store: Store, result: BuildResult, validate: bool, progress: Progres
 
 
 def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -> Path:
-    """The staged graph becomes the current store: every fact once in the default graph,
-    the snapshot the server loads, the Oxigraph store made from it, then the switch."""
+    """The staged graph becomes the current store: what the graphs imply in the graph
+    ``id/graph/inferred`` (:mod:`hrkg.derive`), every fact once in the default graph, the
+    snapshot the server loads, the Oxigraph store made from it, then the switch."""
+    progress("deriving")
+    t = time.perf_counter()
+    result.derived = derive(store)   # its own named graph, before the default graph is made
+    result.triples = len(store)
+    result.timings["deriving"] = time.perf_counter() - t
     progress("writing the store")
     t = time.perf_counter()
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -154,7 +154,7 @@ def test_unsupported_features_are_refused(extra: str, feature: str) -> None:
 
 def test_our_shapes_are_all_supported() -> None:
     v = Validator(shapes_graph())
-    assert len(v.top_shapes()) == 16
+    assert len(v.top_shapes()) == 22
 
 
 # -- formats ---------------------------------------------------------------------------
