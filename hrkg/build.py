@@ -3,17 +3,19 @@ then switched in atomically. A failed build leaves the previous store as it was.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
 from hrkg.data import FileStatus, check, how_to_get, manifest
-from hrkg.errors import HrkgError, StoreError
+from hrkg.derive import INFERRED_GRAPH, derive
+from hrkg.errors import StoreError
 from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ratification import un_members
 from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
@@ -21,12 +23,21 @@ from hrkg.loaders.upr_info import read_rows
 from hrkg.reference import ReferenceFacts, reference_quads, resolver
 from hrkg.registry import loader_for, require_loader_for
 from hrkg.resources import resource_dir
-from hrkg.store import discard, new_store_dir, switch
+from hrkg.store import (
+    INFO,
+    SNAPSHOT,
+    current_store,
+    discard,
+    locked,
+    new_store_dir,
+    remove_leftovers,
+    switch,
+)
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
 __all__ = ["BuildResult", "build", "load_files", "discover", "unpinned", "ONTOLOGY_GRAPH",
-           "BUILD_GRAPH"]
+           "BUILD_GRAPH", "INFERRED_GRAPH"]
 
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
@@ -50,8 +61,12 @@ class BuildResult:
     unpinned: list[str] = field(default_factory=list)   # read, but not in the manifest
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    triples: int = 0
+    triples: int = 0  # quads in the named graphs
+    facts: int = 0  # distinct triples: the default graph
+    derived: int = 0  # quads of the inferred graph (hrkg.derive)
     failed: str | None = None
+    dropped: list[str] = field(default_factory=list)  # hrkg load --keep-going: rows not loaded
+    removed: list[str] = field(default_factory=list)  # leftover store folders removed
 
     @property
     def ok(self) -> bool:
@@ -80,6 +95,8 @@ def discover(data: Path) -> tuple[list[PlannedSource], list[FileStatus], list[st
     own documents. Returns (planned, missing-or-damaged statuses, pinned files no loader reads)."""
     planned, problems, unhandled = [], [], []
     for entry in manifest():
+        if not entry.is_dataset:
+            continue
         loader = loader_for(entry.path)
         status = check(entry, data)
         if status.state == "missing":
@@ -196,13 +213,9 @@ def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
             result.unpinned.append(p.source.relpath)
 
 
-def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
-            progress: Progress, engine: str = "fast") -> None:
-    t = time.perf_counter()
-    progress("indexing")
-    store.flush()
-    store.optimize()
-    result.timings["indexing"] = time.perf_counter() - t
+def _finish(store: Store, result: BuildResult, validate: bool, progress: Progress,
+            engine: str = "fast") -> None:
+    """Validate the staged graph (in memory, named graphs only)."""
     result.triples = len(store)
     if validate:
         progress(f"validating ({engine})")
@@ -213,6 +226,63 @@ def _finish(store: Store, path: Path, result: BuildResult, validate: bool,
         if not result.validation.conforms:
             result.failed = (f"SHACL validation found {result.validation.violations} violations; "
                              "the previous store is kept")
+
+
+def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -> Path:
+    """The staged graph becomes the current store: what the graphs imply in the graph
+    ``id/graph/inferred`` (:mod:`hrkg.derive`), every fact once in the default graph, the
+    snapshot the server loads, the Oxigraph store made from it, then the switch."""
+    progress("deriving")
+    t = time.perf_counter()
+    result.derived = derive(store)   # its own named graph, before the default graph is made
+    result.triples = len(store)
+    result.timings["deriving"] = time.perf_counter() - t
+    progress("writing the store")
+    t = time.perf_counter()
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    quads = len(store)
+    result.facts = quads - result.triples
+    path = new_store_dir(root)
+    try:
+        snapshot = path / SNAPSHOT
+        store.dump(output=str(snapshot), format=RdfFormat.N_QUADS)
+        disk = Store(str(path))
+        disk.bulk_load(path=str(snapshot), format=RdfFormat.N_QUADS)
+        disk.flush()
+        disk.optimize()
+        written = len(disk)
+        del disk
+        if written != quads:
+            raise StoreError(f"the new store in {path} holds {written} quads, not {quads}")
+        (path / INFO).write_text(json.dumps(
+            {"quads": quads, "named": result.triples, "default": result.facts,
+             "hrkg": __version__}, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        discard(path)
+        raise StoreError(f"cannot write the new store in {path}: {exc}") from exc
+    except BaseException:
+        discard(path)
+        raise
+    switch(root, path)
+    result.store = path
+    result.timings["writing"] = time.perf_counter() - t
+    return path
+
+
+def _staged_copy(path: Path, without: Iterable[NamedNode]) -> Store:
+    """The store in ``path`` in memory, without its default graph (made again at commit)
+    and without ``without`` (graphs about to be loaded again)."""
+    store = Store()
+    snapshot = path / SNAPSHOT
+    if snapshot.is_file():
+        store.bulk_load(path=str(snapshot), format=RdfFormat.N_QUADS)
+    else:  # a store built before snapshots
+        store.bulk_extend(Store.read_only(str(path)).quads_for_pattern(None, None, None, None))
+    store.clear_graph(DefaultGraph())
+    for graph in without:
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    return store
 
 
 def _attribute(result: BuildResult) -> None:
@@ -228,17 +298,6 @@ def _attribute(result: BuildResult) -> None:
     result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
 
 
-def _copy_without(current: Store, path: Path, graphs: Iterable[NamedNode]) -> Store:
-    """A copy of ``current`` at ``path`` without ``graphs`` (which are about to be loaded
-    again): the backup is a RocksDB checkpoint, fast and complete."""
-    current.backup(str(path))
-    store = Store(str(path))
-    for graph in graphs:
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-    return store
-
-
 def _recorded_sources(store: Store) -> dict[str, str]:
     """relpath → sha256 of every source file the store was built from."""
     rows = store.query(f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
@@ -248,13 +307,11 @@ def _recorded_sources(store: Store) -> dict[str, str]:
 
 def validate_changed(data: Path, root: Path, engine: str = "fast") -> ValidationReport:
     """Validate only what the sources changed since the last build touch: the changed
-    sources are loaded into a scratch copy of the current store (the store itself is not
+    sources are loaded into an in-memory copy of the current store (the store itself is not
     touched) and the focus nodes are those that appear in the changed graphs."""
-    from hrkg.store import current_store
-
-    current = Store.read_only(str(current_store(root)))
+    current = current_store(root)
     planned, _, _ = discover(data)
-    recorded = _recorded_sources(current)
+    recorded = _recorded_sources(Store.read_only(str(current)))
     changed = [p for p in planned if recorded.get(p.source.relpath) != p.source.sha256]
     removed = sorted(set(recorded) - {p.source.relpath for p in planned})
     if not changed:
@@ -262,43 +319,42 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
         report.note = ("no source changed since the last build" if not removed else
                        f"only removed sources ({', '.join(removed)}); run `hrkg build`")
         return report
-    scratch = new_store_dir(root)
-    discard(scratch)
-    try:
-        store = _copy_without(current, scratch,
-                              [rid("graph", rel) for rel in
-                               [p.source.relpath for p in changed] + removed])
-        result = BuildResult(store=None)
-        _fill(store, changed, result, lambda step: None)
-        graphs = " ".join(f"<{p.source.graph.value}>" for p in changed)
-        restrict = (f"VALUES ?_g {{ {graphs} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
-                    f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
-        report = validate_store(store, engine, restrict=restrict)
-        report.note = (f"checked the focus nodes of {len(changed)} changed source(s): "
-                       + ", ".join(p.source.relpath for p in changed)
-                       + (f"; removed: {', '.join(removed)}" if removed else ""))
-        del store
-        return report
-    finally:
-        discard(scratch)
+    store = _staged_copy(current, [rid("graph", rel) for rel in
+                                   [p.source.relpath for p in changed] + removed])
+    result = BuildResult(store=None)
+    _fill(store, changed, result, lambda step: None)
+    graphs = " ".join(f"<{p.source.graph.value}>" for p in changed)
+    restrict = (f"VALUES ?_g {{ {graphs} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
+                f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
+    report = validate_store(store, engine, restrict=restrict)
+    report.note = (f"checked the focus nodes of {len(changed)} changed source(s): "
+                   + ", ".join(p.source.relpath for p in changed)
+                   + (f"; removed: {', '.join(removed)}" if removed else ""))
+    return report
 
 
 def build(data: Path, root: Path, validate: bool = True,
-          progress: Progress = lambda step: None, engine: str = "fast") -> BuildResult:
+          progress: Progress = lambda step: None, engine: str = "fast",
+          allow_damaged: bool = False) -> BuildResult:
     """Build everything found under ``data`` into a new store under ``root``; switch to it
-    only if loading and validation succeed."""
+    only if loading and validation succeed. A pinned dataset that is truncated or changed
+    fails the build unless ``allow_damaged``."""
     started = time.time()
-    planned, problems, unhandled = discover(data)
-    result = BuildResult(store=None, unhandled=unhandled)
-    for st in problems:
-        if st.state == "missing":
-            result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
-        else:
-            result.changed.append(str(st))
-    path = new_store_dir(root)
-    try:
+    with locked(root):
+        planned, problems, unhandled = discover(data)
+        result = BuildResult(store=None, unhandled=unhandled, removed=remove_leftovers(root))
+        for st in problems:
+            if st.state == "missing":
+                result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
+            else:
+                result.changed.append(str(st))
+        if result.changed and not allow_damaged:
+            result.failed = (f"{len(result.changed)} pinned dataset file(s) are truncated or "
+                             "changed (listed above); the previous store is kept. `hrkg data "
+                             "fetch` restores them; --allow-damaged builds with them anyway")
+            return result
         t = time.perf_counter()
-        store = Store(str(path))
+        store = Store()
         progress("ontology")
         load_ontology(store)
         progress("reference data")
@@ -308,61 +364,46 @@ def build(data: Path, root: Path, validate: bool = True,
         result.reports.append(("reference", ref))
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
-        _finish(store, path, result, validate, progress, engine)
-        if result.ok:
-            _describe_run(store, result, started)
-            store.flush()
-        del store
-    except HrkgError:
-        discard(path)
-        raise
-    except OSError as exc:
-        discard(path)
-        raise StoreError(f"cannot write the new store in {path}: {exc}") from exc
-    if not result.ok:
-        discard(path)
+        _finish(store, result, validate, progress, engine)
+        if not result.ok:
+            return result
+        _describe_run(store, result, started)
+        result.triples = len(store)
+        _commit(store, root, result, progress)
         return result
-    switch(root, path)
-    result.store = path
-    return result
 
 
 def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
-               progress: Progress = lambda step: None) -> BuildResult:
+               progress: Progress = lambda step: None, keep_going: bool = False) -> BuildResult:
     """Replace the graphs of the given files, and nothing else, in a copy of the current
-    store; switch to the copy when it is loaded and valid."""
-    from hrkg.store import current_store
-
-    current = current_store(root)
-    planned = []
-    for p in paths:
-        p = p.resolve()
-        rel = _relpath(p, data)
-        planned.append(PlannedSource(Source.from_path(p, rel), require_loader_for(rel), None))
-    result = BuildResult(store=None)
-    path = new_store_dir(root)
-    discard(path)
-    try:
-        store = _copy_without(Store.read_only(str(current)), path,
-                              [p.source.graph for p in planned])
+    store; switch to the copy when it is loaded and valid. A row a loader could not read
+    fails the load (nothing changes) unless ``keep_going``, which loads the rest and lists
+    what was dropped."""
+    with locked(root):
+        current = current_store(root)
+        planned = []
+        for p in paths:
+            p = p.resolve()
+            rel = _relpath(p, data)
+            planned.append(PlannedSource(Source.from_path(p, rel), require_loader_for(rel),
+                                         None))
+        result = BuildResult(store=None)
         t = time.perf_counter()
+        store = _staged_copy(current, [p.source.graph for p in planned])
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
-        _finish(store, path, result, validate, progress)
-        store.flush()
-        del store
-    except HrkgError:
-        discard(path)
-        raise
-    except OSError as exc:
-        discard(path)
-        raise StoreError(f"cannot copy the store to {path}: {exc}") from exc
-    if not result.ok:
-        discard(path)
+        errors = [str(f) for _, rep in result.reports for f in rep.findings
+                  if f.severity == "error"]
+        if errors and not keep_going:
+            result.failed = (f"{len(errors)} row(s) or part(s) of the files could not be read "
+                             "(listed above); nothing was changed. --keep-going loads the rest")
+            return result
+        result.dropped = errors
+        _finish(store, result, validate, progress)
+        if not result.ok:
+            return result
+        _commit(store, root, result, progress)
         return result
-    switch(root, path)
-    result.store = path
-    return result
 
 
 def _relpath(path: Path, data: Path) -> str:

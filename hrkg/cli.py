@@ -61,8 +61,10 @@ def loaders_cmd() -> None:
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast",
               show_default=True, help="SHACL engine for the validation step.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--allow-damaged", is_flag=True,
+              help="Build even when a pinned dataset is truncated or changed (exit 1 otherwise).")
 def build(data: str | None, store: str | None, no_validate: bool, engine: str,
-          quiet: bool) -> None:
+          quiet: bool, allow_damaged: bool) -> None:
     """Build the graph from every dataset and document into a new store, validate it, and
     switch to it; a failed build leaves the previous store as it was."""
     from hrkg.build import build as run_build
@@ -78,7 +80,7 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
             bar.label = f"building: {step[:40]:40}"
             bar.update(1)
         result = run_build(data_path, root, validate=not no_validate, progress=progress,
-                           engine=engine)
+                           engine=engine, allow_damaged=allow_damaged)
     click.echo(build_summary(result, data_path))
     sys.exit(0 if result.ok else 1)
 
@@ -88,14 +90,18 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
 @data_option
 @store_option
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool) -> None:
+@click.option("--keep-going", is_flag=True,
+              help="Load what can be read when some rows cannot (and list what was dropped); "
+                   "without it such a load changes nothing and exits 1.")
+def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool,
+         keep_going: bool) -> None:
     """Replace the graphs of PATHS (and nothing else) in the store."""
     from hrkg.build import load_files
     from hrkg.data import data_dir
     from hrkg.report import build_summary
 
     result = load_files([Path(p) for p in paths], data_dir(data), _root(store),
-                        validate=not no_validate)
+                        validate=not no_validate, keep_going=keep_going)
     click.echo(build_summary(result, data_dir(data)))
     sys.exit(0 if result.ok else 1)
 
@@ -106,12 +112,23 @@ VALIDATE_EXIT = ("Exit codes: 0 no result at or above --fail-on; 1 some result a
 
 
 @cli.command(epilog=VALIDATE_EXIT)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True),
+              help="SHACL shapes (a file or a folder of RDF files; repeatable) instead of "
+                   "hrkg's own; the data is then validated alone, without hrkg's ontology.")
+@click.option("--per-graph", is_flag=True,
+              help="Validate each named graph (each file, each graph of TriG/N-Quads) on its "
+                   "own instead of their union.")
+@click.option("--data-format", type=click.Choice(["turtle", "ntriples", "nquads", "trig",
+                                                  "rdfxml", "jsonld"]),
+              help="Format of the data files (default: by suffix; standard input, -, is read "
+                   "as TriG, which also reads Turtle and N-Triples).")
 @store_option
 @data_option
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: SPARQL on Oxigraph; pyshacl: the reference implementation.")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json", "junit", "github"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json", "junit", "github",
+                                                    "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]),
               default="violation", show_default=True,
@@ -119,25 +136,35 @@ VALIDATE_EXIT = ("Exit codes: 0 no result at or above --fail-on; 1 some result a
 @click.option("--changed", is_flag=True,
               help="Only what the sources changed since the last build touch (no FILES).")
 @click.option("-o", "--output", type=click.File("w"), default="-", help="Write the report here.")
-def validate(files: tuple[str, ...], store: str | None, data: str | None, engine: str, fmt: str,
-             fail_on: str, changed: bool, output) -> None:
-    """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) or, with none,
-    the built store, against hrkg's SHACL shapes. Each result names the file (and line or
-    row where the loader recorded one) its focus node comes from."""
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(0),
+              help="Stop after this many results (0: no limit); the report says so and the "
+                   "exit code still counts what was found.")
+def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
+             data_format: str | None, store: str | None, data: str | None, engine: str,
+             fmt: str, fail_on: str, changed: bool, output, max_results: int) -> None:
+    """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders; - for
+    standard input) or, with none, the built store, against hrkg's SHACL shapes or the
+    --shapes given. Each result names the file and line its focus node comes from."""
     from hrkg.formats import render
-    from hrkg.store import open_read_only
-    from hrkg.validate import validate_files, validate_store
+    from hrkg.validate import shapes_graph, validate_files, validate_store
 
-    if changed and files:
-        raise click.UsageError("--changed validates the store's sources; give no FILES")
+    cap = max_results or None
+    if changed and (files or shapes):
+        raise click.UsageError("--changed validates the store's sources against hrkg's "
+                               "shapes; give no FILES and no --shapes")
     if changed:
         from hrkg.build import validate_changed
         from hrkg.data import data_dir
         report = validate_changed(data_dir(data), _root(store), engine)
     elif files:
-        report = validate_files([Path(f) for f in files], engine)
+        report = validate_files(list(files), engine, shapes=list(shapes) or None,
+                                per_graph=per_graph, data_format=data_format,
+                                stdin=lambda: sys.stdin.buffer.read(), max_results=cap)
     else:
-        report = validate_store(open_read_only(_root(store)), engine)
+        from hrkg.store import open_read_only
+        report = validate_store(open_read_only(_root(store)), engine,
+                                shapes=shapes_graph(list(shapes)) if shapes else None,
+                                per_graph=per_graph, max_results=cap)
     output.write(render(report, fmt, fail_on.capitalize()) + "\n")
     sys.exit(report.exit_code(fail_on.capitalize()))
 
@@ -150,7 +177,8 @@ def validate(files: tuple[str, ...], store: str | None, data: str | None, engine
 @store_option
 def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) given as an argument, a file
-    (-f) or on standard input, over the union of all graphs."""
+    (-f) or on standard input. The default graph holds every fact once; GRAPH ?g reaches
+    the graph of each source file."""
     from hrkg.query import run_query
     from hrkg.store import open_read_only
 
@@ -197,28 +225,65 @@ def stats(store: str | None) -> None:
             click.echo(f"  {n:>9}  {name}")
 
 
-@cli.command()
+SERVE_EXIT = ("Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 no store, the port is "
+              "taken, or the engine could not be walled in (no seccomp): nothing served.")
+
+
+@cli.command(epilog=SERVE_EXIT)
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on: loopback unless you mean to share it.")
 @click.option("--port", default=7878, show_default=True, type=int)
-@click.option("--timeout", default=30, show_default=True, type=int,
-              help="Query timeout in seconds (a stopped query answers 504).")
+@click.option("--timeout", default=30, show_default=True, type=float,
+              help="Query timeout in seconds: the worker is killed and replaced, the client "
+                   "gets 504.")
 @click.option("--cors", metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN (or *).")
-@click.option("--max-result-mb", default=64, show_default=True, type=int,
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another Host name to answer for (default: the listen address and "
+                   "localhost); other Hosts get 421.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query workers (processes evaluating one query each).")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(64),
+              help="Memory one query may take (kernel limit per worker); beyond: 422.")
+@click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1),
               help="Largest result sent; larger ones answer 422.")
-def serve(store: str | None, host: str, port: int, timeout: int, cors: str | None,
-          max_result_mb: int) -> None:
+@click.option("--buffer-mb", default=1024, show_default=True, type=click.IntRange(1),
+              help="Results held for clients still reading them, in total; beyond: 503.")
+@click.option("--max-query-kb", default=256, show_default=True, type=click.IntRange(1),
+              help="Longest query text; longer: 400.")
+@click.option("--max-depth", default=128, show_default=True, type=click.IntRange(8),
+              help="Deepest nesting of { ( [ in a query; deeper: 400.")
+@click.option("--max-connections", default=1024, show_default=True, type=click.IntRange(8),
+              help="Open connections at most; beyond: 503 and close.")
+@click.option("--idle-timeout", default=15, show_default=True, type=float,
+              help="Seconds a connection may stay idle or take to send a request head.")
+@click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
+              help="Small answers kept for queries asked again (the store is immutable "
+                   "between builds; 0: none).")
+def serve(store: str | None, host: str, port: int, timeout: float, cors: str | None,
+          allow_hosts: tuple[str, ...], workers: int, memory_mb: int, max_result_mb: int,
+          buffer_mb: int, max_query_kb: int, max_depth: int, max_connections: int,
+          idle_timeout: float, cache_mb: int) -> None:
     """Serve the built store read-only: SPARQL 1.1 at /query, the query UI at /, resource
-    pages under /id/, VoID at /.well-known/void. SERVICE, updates and Graph Store writes are
-    refused. Stops cleanly on Ctrl-C or SIGTERM."""
+    pages under /id/, VoID at /.well-known/void. Queries run on an in-memory copy, in
+    worker processes that cannot open a socket (seccomp); SERVICE and updates are refused.
+    A new build is picked up when it becomes current. Stops cleanly on Ctrl-C or SIGTERM."""
+    import logging
+
+    from hrkg.serve import Options
     from hrkg.serve import serve as run_serve
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"hrkg: listening on {host}: reachable from other machines", err=True)
     click.echo(f"hrkg: SPARQL endpoint http://{host}:{port}/query, UI http://{host}:{port}/ "
                "(Ctrl-C stops)", err=True)
-    run_serve(_root(store), host, port, timeout, cors, max_result_mb)
+    run_serve(_root(store), Options(
+        host=host, port=port, timeout=timeout, cors=cors, max_result_mb=max_result_mb,
+        workers=workers, memory_mb=memory_mb, buffer_mb=buffer_mb, max_query_kb=max_query_kb,
+        max_depth=max_depth, max_connections=max_connections, idle_timeout=idle_timeout,
+        cache_mb=cache_mb, allow_hosts=allow_hosts))
 
 
 @cli.group()

@@ -2,7 +2,9 @@
 
 Triples are sorted (subject, predicate, object by their N-Triples form) and Turtle groups
 them by subject with prefixed names, so a dump is readable and diffs well. The build run
-graph (``id/graph/build``, which holds the load time) is left out unless asked for.
+graph (``id/graph/build``, which holds the load time) is left out unless asked for, and so
+is the default graph, which the build makes from the named graphs (every fact once): the
+Turtle dump is those facts, TriG and N-Quads keep each in the graph of its source.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def _key(q: Quad) -> tuple[str, str, str]:
 def _quads(store: Store, graph: NamedNode | None, include_build: bool) -> list[Quad]:
     build = rid("graph", "build")
     quads = store.quads_for_pattern(None, None, None, graph) if graph else store
-    out = [q for q in quads if include_build or graph or q.graph_name != build]
+    out = [q for q in quads if not isinstance(q.graph_name, DefaultGraph)
+           and (include_build or graph or q.graph_name != build)]
     if any(isinstance(t, BlankNode) for q in out for t in (q.subject, q.object)):
         raise HrkgError("the store holds blank nodes, whose labels are not stable; "
                         "hrkg's loaders never make them: was a file loaded by hand?")

@@ -1,4 +1,5 @@
-"""Run SPARQL on the store (over the union of its graphs) and format the answer."""
+"""Run SPARQL on the store and format the answer. The default graph holds every fact once
+(the merge of the named graphs, made at build time); ``GRAPH ?g`` reaches each source."""
 
 from __future__ import annotations
 
@@ -84,9 +85,9 @@ def _table(variables: list[str], rows: list[list[object]]) -> str:
 
 
 def run_query(store: Store, sparql: str, fmt: str = "table") -> Answer:
-    """Run ``sparql`` with the union of all graphs as the default graph."""
+    """Run ``sparql`` on the store: its default graph is every fact once."""
     try:
-        result = store.query(sparql, use_default_graph_as_union=True)
+        result = store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(f"the query is not valid SPARQL: {exc}") from None
     except OSError as exc:

@@ -42,6 +42,12 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
     if result.changed:
         lines.append("\nfiles that differ from the manifest (`hrkg data verify`):")
         lines += [f"  {c}" for c in result.changed]
+    if result.dropped:
+        lines.append(f"\ndropped by --keep-going (not in the store): {len(result.dropped)}")
+        lines += [f"  {d}" for d in result.dropped]
+    if result.removed:
+        lines.append(f"\nleftover store folders of an interrupted build, removed: "
+                     f"{', '.join(result.removed)}")
     if result.missing:
         lines.append(f"\nmissing datasets under {data} (built without them):")
         lines += [f"  {m}" for m in result.missing]
@@ -52,9 +58,11 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
         lines.append(f"validation ({v.engine}): {v.violations} violations, {v.warnings} warnings, "
                      f"{v.seconds:.1f} s over {v.triples} triples")
         if v.violations:
-            lines.append(v.text())
+            from hrkg.formats import as_text
+            lines.append(as_text(v))
     if result.ok:
-        lines.append(f"\nstore: {result.store} ({result.triples} quads)")
+        lines.append(f"\nstore: {result.store} ({result.triples} quads in the named graphs, "
+                     f"{result.facts} distinct facts in the default graph)")
     else:
         lines.append(f"\nBUILD FAILED: {result.failed}")
     return "\n".join(lines)

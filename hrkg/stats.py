@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyoxigraph import Store
+from pyoxigraph import DefaultGraph, Store
 
 __all__ = ["stats"]
 
@@ -12,9 +12,11 @@ def stats(store: Store) -> dict[str, list[tuple[str, int]]]:
         SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g""")
     classes = store.query("""
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c }
-        GROUP BY ?c ORDER BY DESC(?n) ?c""", use_default_graph_as_union=True)
+        GROUP BY ?c ORDER BY DESC(?n) ?c""")
     return {
         "graphs": [(s["g"].value, int(s["n"].value)) for s in graphs],
         "classes": [(s["c"].value, int(s["n"].value)) for s in classes],
-        "total": [("quads", len(store))],
+        "total": [("quads", len(store)),
+                  ("distinct facts (default graph)", sum(1 for _ in store.quads_for_pattern(
+                      None, None, None, DefaultGraph())))],
     }

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.terms import HR, RDF, RDFS, XSD, en, rid, slug, typed
+from hrkg.terms import HR, RDF, XSD, rid, slug, typed
 
 __all__ = ["cycle_of", "review_iri", "review_quads", "RESPONSES", "theme_iri"]
 
@@ -36,13 +36,14 @@ def review_iri(session: int, iso3: str) -> NamedNode:
 
 
 def review_quads(session: int, iso3: str, g: NamedNode) -> Iterator[Quad]:
-    """What every source says of a UPR review it holds: its type, state, session, cycle."""
+    """What every source says of a UPR review it holds: its type, state, session, cycle and
+    the Working Group session it was held in (its label is derived, with the state's name)."""
     r = review_iri(session, iso3)
     yield Quad(r, RDF.type, HR.UPRReview, g)
     yield Quad(r, HR.stateUnderReview, rid("state", iso3), g)
     yield Quad(r, HR.session, typed(session, XSD.integer), g)
     yield Quad(r, HR.cycle, typed(cycle_of(session), XSD.integer), g)
-    yield Quad(r, RDFS.label, en(f"UPR of {iso3}, session {session}"), g)
+    yield Quad(r, HR.inSession, rid("upr-session", session), g)
 
 
 def theme_iri(name: str) -> NamedNode:

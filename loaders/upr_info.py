@@ -158,12 +158,12 @@ class UprInfoCsvLoader(Loader):
         if grp.kind == "pledge":
             s = rid("pledge", "upr", grp.session, grp.iso3, key)
             yield Quad(s, RDF.type, HR.Pledge, g)
-            yield Quad(s, HR.pledgingState, state_iri(grp.iso3), g)
-            others = grp.from_states - {grp.iso3}
-            for other in sorted(others):
-                report.warn(f"pledge of {grp.iso3} gives From {other}; kept as hr:pledgingState",
-                            grp.lines[0])
-                yield Quad(s, HR.pledgingState, state_iri(other), g)
+            yield Quad(s, HR.state, state_iri(grp.iso3), g)
+            for other in sorted(grp.from_states - {grp.iso3}):
+                # a pledge is the state under review's: another state in From is a defect
+                report.warn(f"pledge of {grp.iso3} gives From {other}; the pledge is kept as "
+                            f"{grp.iso3}'s", grp.lines[0])
+                report.not_mapped("From (pledge)", other)
             report.made["hr:Pledge"] += 1
         else:
             s = rid("recommendation", "upr", grp.session, grp.iso3, key)
@@ -182,7 +182,7 @@ class UprInfoCsvLoader(Loader):
             yield Quad(s, HR.actionCategory, typed(action, XSD.integer), g)
         for theme in sorted(grp.themes, key=str):
             yield Quad(s, HR.theme, theme, g)
-        for code in instruments_mentioned(grp.text):
+        for code in instruments_mentioned(grp.text, grp.session):
             yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
         yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
         for line in grp.lines:

@@ -276,12 +276,18 @@ def _header(report: Report, text: str) -> None:
 def group_of(intro: str) -> str | None:
     """The group an introductory paragraph announces, whatever its wording."""
     s = re.sub(r"\s+", " ", intro).lower()
-    if re.search(r"did not (enjoy|receive|obtain) the support|not (been )?accepted|"
-                 r"(be|been|were|are) noted|rejected|could not (accept|support)", s):
+    if re.search(r"(did|do|does|will) not (enjoy|receive|obtain|have) (the|its) support|"
+                 r"not (been )?accepted|(be|been|were|are) noted|rejected|"
+                 r"could not (accept|support)|cannot (accept|support)", s):
         return "noted"
-    if re.search(r"will be examined|will examine|will (provide|give) (its )?responses?|"
-                 r"will be considered|will consider|in due time", s):
+    if re.search(r"will be examined|will examine|will (provide|give) (its |the )?responses?|"
+                 r"will be considered|will consider|in due time|"
+                 r"^the response of .{1,60} to the following recommendations will be", s):
         return "examined"
+    if re.search(r"\b(noted|takes? note of) the following recommendations", s):
+        # "Viet Nam noted the following recommendations and indicated that they pertain to
+        # measures which have been implemented": UPR Info records them as noted
+        return "noted"
     if re.search(r"enjoy(s|ed)? (the|its) support|(were|are|have been) (accepted|supported)|"
                  r"has accepted|accepts|already implemented|in the process of implementation|"
                  r"agreed (on|to|with) the following|agrees? to follow up",

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
@@ -32,7 +33,7 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.docentities import Extraction, dates_in, extract, known_org_key, organizations
 from hrkg.doctext import Page, line_of, read_page
 from hrkg.errors import LoaderError
-from hrkg.reference import instrument_iri, state_iri
+from hrkg.reference import family_iri, instrument_iri, session_iri, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed
 from hrkg.upr import cycle_of, review_iri
 
@@ -45,6 +46,18 @@ DOC_TYPES = {"press release", "fact sheet", "remarks", "media note", "statement"
 _BYLINE = re.compile(r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
                      r"\d{1,2}, \d{4})\s*\|\s*(?P<by>\S.*?)\s*$", re.M)
 _READ_MORE = re.compile(r"\.\.\.\s*Read More\s*$", re.M)
+
+
+def _web_url(value: str) -> NamedNode | None:
+    """``value`` as an IRI if it is a well-formed http(s) URL (a source is linked from the
+    resource pages: no javascript:, no data:)."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    try:
+        return NamedNode(value)
+    except ValueError:
+        return None
 
 
 def document_iri(stem: str, *item: str) -> NamedNode:
@@ -168,14 +181,22 @@ class WebPageLoader(Loader):
         yield Quad(doc, HR.content, lit(text), g)
         if meta.get("date"):
             try:
-                yield Quad(doc, DCTERMS.date, typed(date.fromisoformat(meta["date"]).isoformat(),
+                yield Quad(doc, HR.date, typed(date.fromisoformat(meta["date"]).isoformat(),
                                                     XSD.date), g)
             except ValueError:
                 report.error(f"date {meta['date']!r} is not YYYY-MM-DD; the document is undated")
         if meta.get("type"):
             yield Quad(doc, HR.documentType, lit(meta["type"]), g)
         if meta.get("source"):
-            yield Quad(doc, DCTERMS.source, NamedNode(meta["source"]), g)
+            url = _web_url(meta["source"])
+            if url is not None:
+                yield Quad(doc, DCTERMS.source, url, g)
+            elif meta["source"] == sidecar.get("source"):
+                raise LoaderError(source.path.with_name(source.path.stem + SIDECAR),
+                                  f"'source' must be an http(s) URL, not {meta['source']!r}")
+            else:
+                report.warn(f"the page names its source {meta['source']!r}, which is not an "
+                            "http(s) URL: not recorded")
         if meta.get("publisher"):
             key = known_org_key(meta["publisher"])
             yield Quad(doc, DCTERMS.publisher, rid("org", key), g)
@@ -201,7 +222,7 @@ class WebPageLoader(Loader):
             yield Quad(idoc, HR.byline, lit(item.byline), g)
             yield Quad(idoc, PROV.wasDerivedFrom, source.iri, g)
             if item.date:
-                yield Quad(idoc, DCTERMS.date, typed(item.date, XSD.date), g)
+                yield Quad(idoc, HR.date, typed(item.date, XSD.date), g)
             if item.kind:
                 yield Quad(idoc, HR.documentType, lit(item.kind.lower()), g)
             x = extract(body)
@@ -238,6 +259,7 @@ class WebPageLoader(Loader):
                 s = rid("instrument", key)
                 yield Quad(s, RDF.type, HR.DomesticLaw, g)
                 yield Quad(s, RDFS.label, en(name), g)
+                yield Quad(s, HR.instrumentFamily, family_iri("domestic-law"), g)
                 if year:
                     yield Quad(s, HR.adoptedYear, typed(year, XSD.gYear), g)
                 report.made["hr:DomesticLaw"] += 1
@@ -271,6 +293,7 @@ class WebPageLoader(Loader):
                 yield Quad(s, HR.stateUnderReview, state_iri(iso3), g)
                 yield Quad(s, HR.session, typed(session, XSD.integer), g)
                 yield Quad(s, HR.cycle, typed(cycle_of(int(session)), XSD.integer), g)
+                yield Quad(s, HR.inSession, session_iri(int(session)), g)
         for action in x.actions:
             s = rid("treaty-action", *action.key.split("/"))
             if not state.once(("action", action.key, action.when)):
@@ -282,6 +305,7 @@ class WebPageLoader(Loader):
                 yield Quad(s, HR.date, typed(action.when, XSD.date), g)
             else:
                 yield Quad(s, HR.year, typed(action.when, XSD.gYear), g)
+            yield Quad(s, HR.yearNumber, typed(int(action.when[:4]), XSD.integer), g)
             yield Quad(s, PROV.wasDerivedFrom, doc, g)
             report.made[f"hr:{action.kind} (stated in a document)"] += 1
         for span in x.spans:

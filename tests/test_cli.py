@@ -73,6 +73,10 @@ def test_failed_build_keeps_the_previous_store(tmp_path: Path, data_dir: Path, b
     target.chmod(0o644)
     target.write_bytes(target.read_bytes()[:5000] + b'\r"Albania,EEG,cut')
     code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet")
+    assert code == 1 and "truncated upr-info/sessions-06-09.csv" in out  # refused at once
+    assert (root / "current").resolve() == before
+    code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet",
+                    "--allow-damaged")
     assert code == 2
     assert "sessions-06-09.csv" in out and "ends inside a quoted field" in out
     assert (root / "current").resolve() == before
@@ -100,7 +104,10 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corp
 def test_data_verify(tmp_path: Path, data_dir: Path) -> None:
     code, out = run("data", "verify", "--data", str(data_dir))
     assert code == 0, out
-    assert "319 of 319 files ok" in out
+    # the datasets (298 files), Slovenia's OHCHR documents (21, ohchr-upr/ and
+    # ohchr-thematic-list/) and the W3C SHACL test suite (150 files, tests/w3c)
+    assert "469 of 469 files ok" in out
+    assert "ok        w3c-shacl-tests/core/manifest.ttl" in out
     copy = tmp_path / "d"
     shutil.copytree(data_dir / "ratification", copy / "ratification")
     cut = copy / "ratification" / "hr_status_cat.csv"

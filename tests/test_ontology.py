@@ -34,7 +34,7 @@ def test_qc_on_ontology_shapes_and_shape_tests(query: Path) -> None:
 
 @pytest.mark.parametrize("query", QC, ids=lambda p: p.stem)
 def test_qc_on_built_store(query: Path, store) -> None:
-    rows = list(store.query(query.read_text(), use_default_graph_as_union=True))
+    rows = list(store.query(query.read_text()))
     assert rows == [], f"{query.name}: {rows[:10]}"
 
 

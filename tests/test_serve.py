@@ -1,89 +1,40 @@
-"""hrkg serve, really started (our front and the Oxigraph engine, two processes) on a free
-loopback port, asked as clients ask: SPARQLWrapper, rdflib's SPARQLStore, plain HTTP, and a
-headless Chromium."""
+"""hrkg serve, really started (the front, the engine and its workers) on a free loopback
+port, asked as clients ask: SPARQLWrapper, rdflib's SPARQLStore, plain HTTP, and a headless
+Chromium. The attacks are in tests/security/."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner
 
+from hrkg.cli import cli
 from hrkg.query import run_query
 from hrkg.resources import query_files
 from hrkg.serve import free_port
+from tests.browser import Page
 from tests.conftest import REPO
+from tests.servers import COUNT_MEMBERS, HR, Server, get, live, q
 
 ARTIFACTS = REPO / "test-artifacts"
-HR = "https://w3id.org/hrkg/ontology#"
-
-
-
-class Server:
-    def __init__(self, root: Path, tmp: Path, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / f"serve-{self.port}.log"
-        with self.log.open("w") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "hrkg", "serve", "--store", str(root), "--port",
-                 str(self.port), *args],
-                stdout=subprocess.DEVNULL, stderr=err)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                urllib.request.urlopen(self.url + "/examples.json", timeout=1)
-                self.started = time.monotonic()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("hrkg serve did not start in 30 s:\n" + self.log.read_text())
-
-    def stop(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=20)
-
-
-def get(url: str, accept: str = "*/*", data: bytes | None = None,
-        ctype: str | None = None, method: str | None = None) -> tuple[int, dict, bytes]:
-    headers = {"Accept": accept}
-    if ctype:
-        headers["Content-Type"] = ctype
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
-def q(url: str, query: str, accept: str = "application/sparql-results+json"):
-    return get(url + "/query?" + urllib.parse.urlencode({"query": query}), accept)
 
 
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
-    # 10 s: the example queries (the slowest 1.4 s here) must not meet it on a busy machine
-    s = Server(built[0], tmp_path_factory.mktemp("serve"), "--timeout", "10")
+    s = Server(built[0], tmp_path_factory.mktemp("serve"))
     yield s
     s.stop()
-
-
-COUNT_MEMBERS = (f"PREFIX hr: <{HR}> SELECT (COUNT(DISTINCT ?s) AS ?n) "
-                 "WHERE { ?s hr:unMember true }")
 
 
 def _library_rows(store, path: Path) -> list[dict[str, str]]:
@@ -152,6 +103,7 @@ def test_result_formats_by_content_negotiation(server, accept, check) -> None:
     status, headers, body = q(server.url, COUNT_MEMBERS, accept)
     assert status == 200 and headers["Content-Type"].startswith(accept)
     assert check(body), body[:200]
+    assert q(server.url, COUNT_MEMBERS, "image/png")[0] == 406
 
 
 def test_construct_as_turtle_and_service_description(server) -> None:
@@ -166,136 +118,62 @@ def test_construct_as_turtle_and_service_description(server) -> None:
     assert (None, SD.supportedLanguage, SD.SPARQL11Query) in sd
 
 
-# -- refusals ----------------------------------------------------------------------------
-
-class Listener:
-    """A local TCP listener that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
+def test_the_default_graph_holds_each_fact_once(server, store) -> None:
+    """A recommendation both UPR Info and a Working Group report state: its recommending
+    state is said in two graphs and counted once without DISTINCT."""
+    row = next(iter(store.query(
+        f"SELECT ?r ?st WHERE {{ GRAPH ?g1 {{ ?r <{HR}recommendingState> ?st }} "
+        f"GRAPH ?g2 {{ ?r <{HR}recommendingState> ?st }} FILTER(?g1 != ?g2) }} LIMIT 1")))
+    r, st = row["r"].value, row["st"].value
+    in_graphs = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <{r}> "
+                 f"<{HR}recommendingState> <{st}> }} }}")
+    plain = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{r}> <{HR}recommendingState> <{st}> }}"
+    assert _json_count(q(server.url, in_graphs)[2]) == "2"
+    assert _json_count(q(server.url, plain)[2]) == "1"
 
 
-def test_service_is_refused_and_nothing_goes_out(server) -> None:
-    listener = Listener()
-    target = f"http://127.0.0.1:{listener.port}/sparql"
-    queries = [
-        f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
-        f"select * where {{ service silent <{target}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ ?a ?b ?c FILTER(?a<?b) SERVICE<{target}>{{ ?s ?p ?o }} }} LIMIT 1",
-        f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
-        f"ASK {{ BIND(<{target}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-    ]
-    try:
-        for query in queries:
-            status, _, body = q(server.url, query)
-            assert status == 400, (query, body)
-            assert b"SERVICE is refused" in body
-            form = urllib.parse.urlencode({"query": query}).encode()
-            assert get(server.url + "/query", data=form,
-                       ctype="application/x-www-form-urlencoded")[0] == 400
-            assert get(server.url + "/query", data=query.encode(),
-                       ctype="application/sparql-query")[0] == 400
-        time.sleep(0.5)
-        assert listener.connections == 0
-    finally:
-        listener.close()
-    # a word that only looks like the keyword is fine
-    status, _, body = q(server.url, 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) } '
-                                    "# SERVICE <http://x/>")
-    assert status == 200 and b'"SERVICE"' in body
+def test_answers_are_kept_for_queries_asked_again(server) -> None:
+    query = (f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s <{HR}iso3> ?o "
+             f"FILTER(?o != \"cache-{time.time_ns()}\") }}")
+    first = q(server.url, query)
+    second = q(server.url, query.replace("SELECT", "select"))  # the same query, spelt anew
+    assert first[0] == second[0] == 200 and first[2] == second[2]
+    assert "X-Hrkg-Cache" not in first[1] and second[1]["X-Hrkg-Cache"] == "hit"
+    assert q(server.url, query, "text/csv")[1].get("X-Hrkg-Cache") is None  # another format
+    clock = "SELECT (NOW() AS ?t) WHERE {}"
+    q(server.url, clock)
+    assert "X-Hrkg-Cache" not in q(server.url, clock)[1]  # the time is never kept
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }",
-    "LOAD <http://127.0.0.1:9/x.ttl>", "CLEAR ALL",
-    "PREFIX ex: <urn:ex:> DELETE DATA { ex:a ex:b ex:c }",
-])
-def test_updates_are_refused(server, update) -> None:
-    form = urllib.parse.urlencode({"update": update}).encode()
-    status, _, body = get(server.url + "/update", data=form,
-                          ctype="application/x-www-form-urlencoded")
-    assert status == 403 and b"read-only" in body
-    status, _, _ = get(server.url + "/update", data=update.encode(),
-                       ctype="application/sparql-update")
-    assert status == 403
-    status, _, body = q(server.url, update)
-    assert status == 403 and b"read-only" in body
-    status, _, body = get(server.url + "/query", data=form,
-                          ctype="application/x-www-form-urlencoded")
-    assert status == 403
+def test_dataset_parameters(server) -> None:
+    graph = "https://w3id.org/hrkg/id/graph/reference"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{HR}iso3> ?o }}"
+    url = server.url + "/query?" + urllib.parse.urlencode({"query": query,
+                                                           "default-graph-uri": graph})
+    assert _json_count(get(url, "application/sparql-results+json")[2]) == "249"
+    url = server.url + "/query?" + urllib.parse.urlencode({"query": query,
+                                                           "default-graph-uri": "urn:none"})
+    assert _json_count(get(url, "application/sparql-results+json")[2]) == "0"
 
 
-def test_graph_store_writes_are_refused(server) -> None:
+def test_graph_store_reads_and_refuses_writes(server) -> None:
     for method in ("PUT", "POST", "DELETE"):
-        status, headers, body = get(server.url + "/store?default", method=method,
-                                    data=b"<urn:a> <urn:b> <urn:c> .", ctype="text/turtle")
+        status, _, body = get(server.url + "/store?default", method=method,
+                              data=b"<urn:a> <urn:b> <urn:c> .", ctype="text/turtle")
         assert status == 405 and b"read-only" in body, method
+    graph = "https://w3id.org/hrkg/id/graph/ratification/hr_status_cat.csv"
+    status, headers, body = get(server.url + "/store?" + urllib.parse.urlencode(
+        {"graph": graph}), "application/n-triples")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    assert b"/treaty-action/PRK/" not in body and b"hr_status_cat.csv" in body
     status, _, body = q(server.url, "ASK { <urn:a> <urn:b> <urn:c> }")
     assert json.loads(body)["boolean"] is False
-
-
-def test_a_slow_query_stops_at_the_timeout_and_the_server_keeps_serving(server) -> None:
-    start = time.monotonic()
-    status, _, body = q(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
-    took = time.monotonic() - start
-    assert status == 504 and b"timeout of 10 s" in body
-    assert 9.9 < took < 14
-    status, _, body = q(server.url, COUNT_MEMBERS)
-    assert status == 200 and b"193" in body
-    # the runaway query does not run on: its engine is retired and stopped
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(_live(_children(server.proc.pid))) != 1:
-        time.sleep(0.2)
-    assert len(_live(_children(server.proc.pid))) == 1
-    assert "engine" in server.log.read_text() and "retired" in server.log.read_text()
-
-
-def test_engine_threads_do_not_grow_with_queries(server) -> None:
-    (engine,) = _live(_children(server.proc.pid))
-    for _ in range(300):
-        q(server.url, COUNT_MEMBERS)
-    threads = int(re.search(r"Threads:\s+(\d+)", Path(f"/proc/{engine}/status").read_text())[1])
-    assert threads < 50  # no thread per query (what --timeout-s would cost)
-
-
-def test_result_size_cap(built, tmp_path) -> None:
-    small = Server(built[0], tmp_path, "--max-result-mb", "1")
-    try:
-        status, _, body = q(small.url, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
-        assert status == 422 and b"larger than this server's cap of 1 MB" in body
-        status, _, body = q(small.url, COUNT_MEMBERS, "text/csv")
-        assert status == 200
-    finally:
-        small.stop()
 
 
 # -- for people ----------------------------------------------------------------------------
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_resource_pages_by_content_negotiation(server, store) -> None:
+def test_resource_pages_by_content_negotiation(server) -> None:
     iri = "https://w3id.org/hrkg/id/state/PRK"
     status, headers, page = get(server.url + "/id/state/PRK", "text/html,*/*;q=0.8")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
@@ -320,7 +198,7 @@ def test_resource_page_escapes_values(server, store) -> None:
     row = next(iter(store.query(
         "SELECT ?s ?t WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?t "
         "FILTER(CONTAINS(?t, \" & \") && STRSTARTS(STR(?s), \"https://w3id.org/hrkg/id/\")) } "
-        "ORDER BY ?s LIMIT 1", use_default_graph_as_union=True)))
+        "ORDER BY ?s LIMIT 1")))
     path = row["s"].value.removeprefix("https://w3id.org/hrkg/id/")
     status, _, page = get(f"{server.url}/id/{path}", "text/html")
     assert status == 200
@@ -343,20 +221,34 @@ def test_void_description(server, store) -> None:
     VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
     ds = rdflib.URIRef(server.url + "/.well-known/void#dataset")
     assert (ds, VOID.sparqlEndpoint, rdflib.URIRef(server.url + "/query")) in g
-    assert int(g.value(ds, VOID.triples)) == len(store)
+    facts = len(list(store.quads_for_pattern(None, None, None, rdflib_default())))
+    assert int(g.value(ds, VOID.triples)) == facts
     subsets = list(g.objects(ds, VOID.subset))
-    assert sum(int(g.value(s, VOID.triples)) for s in subsets) == len(store)
+    assert sum(int(g.value(s, VOID.triples)) for s in subsets) == len(store) - facts
 
 
-def test_cors_only_when_asked(server, built, tmp_path) -> None:
+def rdflib_default():
+    from pyoxigraph import DefaultGraph
+    return DefaultGraph()
+
+
+def test_cors_only_when_asked(server, small_built, tmp_path) -> None:
     _, headers, _ = q(server.url, COUNT_MEMBERS)
     assert "Access-Control-Allow-Origin" not in headers
-    other = Server(built[0], tmp_path, "--cors", "https://example.org")
+    other = Server(small_built, tmp_path, "--cors", "https://example.org")
     try:
-        _, headers, _ = q(other.url, COUNT_MEMBERS)
+        _, headers, _ = get(other.url + "/query?" + urllib.parse.urlencode(
+            {"query": COUNT_MEMBERS}), headers={"Origin": "https://example.org"})
         assert headers["Access-Control-Allow-Origin"] == "https://example.org"
-        status, headers, _ = get(other.url + "/query", method="OPTIONS")
+        status, headers, _ = get(other.url + "/query", method="OPTIONS",
+                                 headers={"Origin": "https://example.org"})
         assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+        # an allowed origin may POST; another may not
+        form = urllib.parse.urlencode({"query": COUNT_MEMBERS}).encode()
+        assert get(other.url + "/query", data=form, ctype="application/x-www-form-urlencoded",
+                   headers={"Origin": "https://example.org"})[0] == 200
+        assert get(other.url + "/query", data=form, ctype="application/x-www-form-urlencoded",
+                   headers={"Origin": "https://evil.example"})[0] == 403
     finally:
         other.stop()
 
@@ -373,120 +265,154 @@ def test_request_log_has_one_line_per_request_with_duration(server) -> None:
     marker = "log-marker-" + str(time.time_ns())
     q(server.url, f"ASK {{ ?s ?p \"{marker}\" }}")
     time.sleep(0.2)
-    lines = [ln for ln in server.log.read_text().splitlines() if marker in ln]
+    lines = [ln for ln in server.text().splitlines() if marker in ln]
     assert len(lines) == 1
     assert re.fullmatch(r'127\.0\.0\.1 "GET /query\?query=\S+" 200 \d+ \d+\.\dms', lines[0])
 
 
+def test_start_is_logged_with_the_walls_checked(server) -> None:
+    assert re.search(r"hrkg: serving \S+: \d+ quads in memory, loaded in [\d.]+ s; 2 workers, "
+                     r"no network \(seccomp, checked\)", server.text())
+
+
 def test_store_missing_is_a_clear_error(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-m", "hrkg", "serve", "--store", str(tmp_path / "x"),
-                          "--port", str(free_port())], capture_output=True, text=True, timeout=30)
+                          "--port", str(free_port())], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "no built store" in out.stderr
 
 
 def test_port_taken_is_named(built, server) -> None:
     out = subprocess.run([sys.executable, "-m", "hrkg", "serve", "--store", str(built[0]),
                           "--port", str(server.port)], capture_output=True, text=True,
-                         timeout=30)
+                         timeout=60)
     assert out.returncode == 2
     assert f"port {server.port} on 127.0.0.1 is already in use" in out.stderr
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_clean_stop_on_signals(built, tmp_path, sig) -> None:
-    s = Server(built[0], tmp_path)
-    engine = [p for p in _children(s.proc.pid)]
-    assert engine, "the engine runs as a child process"
+def test_clean_stop_on_signals_and_an_immediate_restart(small_built, tmp_path, sig) -> None:
+    s = Server(small_built, tmp_path)
+    assert len(s.workers()) == 2
+    tree = s.pids()
     s.proc.send_signal(sig)
-    assert s.proc.wait(timeout=20) == 0
-    time.sleep(0.3)
-    assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in engine)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", s.port))  # the port is free again
-
-
-def test_starts_in_seconds(built, tmp_path) -> None:
-    start = time.monotonic()
-    s = Server(built[0], tmp_path)
-    took = s.started - start
-    s.stop()
-    assert took < 15
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                stat = (p / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(p.name))
-    return out
-
-
-def _live(pids: list[int]) -> list[int]:
-    return [p for p in pids if _state(p) not in ("Z", "gone")]
-
-
-def _state(pid: int) -> str:
+    assert s.proc.wait(timeout=30) == 0
+    deadline = time.monotonic() + 30
+    while live(tree) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not live(tree)  # engine and workers gone too
+    # the port is free again at once (the old server had clients; no 60 s TIME_WAIT wait)
+    log = tmp_path / "again.log"
+    with log.open("w") as err:
+        again = subprocess.Popen([sys.executable, "-m", "hrkg", "serve", "--store",
+                                  str(small_built), "--port", str(s.port)], stderr=err)
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert again.poll() is None, log.read_text()
+            try:
+                if get(f"http://127.0.0.1:{s.port}/examples.json", timeout=5)[0] == 200:
+                    break
+            except OSError:  # not listening yet: Python is still starting
+                pass
+            time.sleep(0.2)
+        assert get(f"http://127.0.0.1:{s.port}/examples.json")[0] == 200
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(timeout=30)
+
+
+def test_a_new_build_is_served_without_dropping_queries(tmp_path) -> None:
+    """A small store (no datasets: the ontology, reference data and the project's
+    documents), served; then a document is loaded into it: the server moves to the new
+    store while a client keeps asking, and every query is answered."""
+    root, empty = tmp_path / "store", tmp_path / "data"
+    empty.mkdir()
+    assert CliRunner().invoke(cli, ["build", "--data", str(empty), "--store", str(root),
+                                    "--quiet"]).exit_code == 0
+    s = Server(root, tmp_path)
+    marker = "Zyxwv Report on Human Rights"
+    ask = f'ASK {{ ?d <http://purl.org/dc/terms/title> "{marker}"@en }}'
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            statuses.append(q(s.url, COUNT_MEMBERS.replace("true", "false"))[0])
+
+    try:
+        assert json.loads(q(s.url, ask)[2])["boolean"] is False
+        thread = threading.Thread(target=client)
+        thread.start()
+        doc = empty / "documents" / "zyxwv.html"
+        doc.parent.mkdir()
+        doc.write_text(f"<html><head><title>{marker}</title></head><body><p>Liberia ratified "
+                       "the ICCPR.</p></body></html>", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["load", str(doc), "--data", str(empty), "--store",
+                                          str(root)])
+        assert result.exit_code == 0, result.output
+        deadline = time.monotonic() + 180
+        while not json.loads(q(s.url, ask)[2])["boolean"] and time.monotonic() < deadline:
+            time.sleep(0.3)
+        stop.set()
+        thread.join()
+        assert json.loads(q(s.url, ask)[2])["boolean"] is True
+        assert statuses and set(statuses) == {200}
+        assert re.search(r"hrkg: now serving \S+ \(\d+ quads, loaded in", s.text())
+    finally:
+        stop.set()
+        s.stop()
 
 
 # -- the browser --------------------------------------------------------------------------
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("headless Chromium is needed (Debian: apt-get install chromium; `make test` "
-                "installs it)")
+def _posts(server: Server) -> int:
+    return sum(1 for ln in server.text().splitlines() if '"POST /query"' in ln)
 
 
-def _browser(*args: str) -> subprocess.CompletedProcess:
-    profile = ARTIFACTS / ".chromium-profile"
-    return subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
-         *args], capture_output=True, text=True, timeout=120)
-
-
-def test_browser_runs_a_query_in_the_ui_and_opens_a_resource_page(server) -> None:
+def test_browser_runs_a_query_only_on_click_and_opens_a_resource_page(server) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    url = f"{server.url}/?example=iccpr-parties-not-op2&run=1"
-    dom = _browser("--dump-dom", url)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert 'data-done="yes"' in dom.stdout, dom.stdout[-2000:]
-    rows = re.findall(r"<tr>", dom.stdout.split('id="result-table"', 1)[1])
-    assert len(rows) == 85 + 1  # 85 parties to the ICCPR but not its OP2, and the head
-    shot = ARTIFACTS / "ui-query.png"
-    shot.unlink(missing_ok=True)
-    done = _browser(f"--screenshot={shot}", "--window-size=1280,1600", url)
-    assert done.returncode == 0 and shot.stat().st_size > 10_000
-    page = _browser("--dump-dom", f"{server.url}/id/state/PRK")
-    assert "<h1>North Korea</h1>" in page.stdout
-    shot = ARTIFACTS / "resource-prk.png"
-    _browser(f"--screenshot={shot}", "--window-size=1280,1400", f"{server.url}/id/state/PRK")
-    assert shot.stat().st_size > 10_000
+    before = _posts(server)
+    with Page() as page:
+        page.goto(f"{server.url}/?example=iccpr-parties-not-op2&run=1")
+        page.wait("document.body.dataset.ready === 'yes'")
+        time.sleep(1)
+        # shown, not run: a link can make a visitor's browser show a query, never run it
+        example = next(p for p in query_files() if p.stem == "iccpr-parties-not-op2")
+        assert page.evaluate("document.getElementById('query').value") == example.read_text()
+        assert page.evaluate("document.getElementById('result-table')") is None
+        assert _posts(server) == before
+        page.evaluate("document.getElementById('run').click()")
+        page.wait("document.body.dataset.done === 'yes'")
+        rows = page.evaluate("document.querySelectorAll('#result-table tr').length")
+        assert rows == 85 + 1  # 85 parties to the ICCPR but not its OP2, and the head
+        page.screenshot(ARTIFACTS / "ui-query.png")
+        # an IRI with a script scheme is text, not a link
+        page.evaluate("document.getElementById('query').value = "
+                      "'SELECT ?x WHERE { BIND(IRI(\"javascript:alert(1)\") AS ?x) }'")
+        page.evaluate("document.getElementById('run').click()")
+        page.wait("document.querySelectorAll('#result-table tr').length === 2")
+        assert page.evaluate("document.querySelectorAll('#result-table a').length") == 0
+        assert page.evaluate("document.querySelector('#result-table td').textContent") == \
+            "javascript:alert(1)"
+        page.goto(f"{server.url}/id/state/PRK")
+        assert page.evaluate("document.querySelector('h1').textContent") == "North Korea"
+        page.screenshot(ARTIFACTS / "resource-prk.png")
+    assert (ARTIFACTS / "ui-query.png").stat().st_size > 10_000
+    assert _posts(server) == before + 2  # the two clicks
 
 
 def test_head_and_expect_continue(server) -> None:
     import http.client
 
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     conn.request("HEAD", "/")
     resp = conn.getresponse()
-    assert resp.status == 200 and int(resp.headers["Content-Length"]) > 1000
+    assert resp.status == 200 and int(resp.headers["Content-Length"]) > 500
     assert resp.read() == b""
     conn.close()
     body = urllib.parse.urlencode({"query": COUNT_MEMBERS}).encode()
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
-        s.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+        s.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/csv\r\n"
                   b"Content-Type: application/x-www-form-urlencoded\r\n"
                   b"Expect: 100-continue\r\nConnection: close\r\n"
                   + f"Content-Length: {len(body)}\r\n\r\n".encode())
