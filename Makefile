@@ -39,6 +39,7 @@ bench: install  ## build, report parsing/reconciliation, document extraction, va
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/doc_bench.py
+	$(BIN)/python benchmarks/ohchr_bench.py
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/serve_bench.py
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from hrkg.build import BuildResult, build
@@ -22,6 +23,13 @@ def build_bundled(root: Path, validate: bool) -> BuildResult:
     if not result.ok:
         sys.exit(f"build failed: {result.failed}")
     return result
+
+
+def timed(fn):
+    """(what ``fn()`` returns, the seconds it took)."""
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
 
 
 def print_table(rows: list[tuple[str, str, str]]) -> None:

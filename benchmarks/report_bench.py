@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
-from bundled import print_table
+from bundled import print_table, timed
 from hrkg.loaders.upr_report import reconcile_report, upr_info_index
 from hrkg.loaders.upr_report_text import decode, read
 
 from hrkg.data import data_dir
 from hrkg.reference import resolver
 from hrkg.terms import normalise_text
-
-
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
 from hrkg.data import FileStatus, check, how_to_get, manifest
+from hrkg.derive import INFERRED_GRAPH, derive
 from hrkg.errors import DataError, StoreError
 from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ratification import un_members
@@ -38,7 +39,8 @@ from hrkg.store import (
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
-__all__ = ["BuildResult", "build", "load_files", "discover", "ONTOLOGY_GRAPH", "BUILD_GRAPH"]
+__all__ = ["BuildResult", "build", "load_files", "discover", "unpinned", "ONTOLOGY_GRAPH",
+           "BUILD_GRAPH", "INFERRED_GRAPH"]
 
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
@@ -49,6 +51,7 @@ class PlannedSource:
     source: Source
     loader: Loader
     status: FileStatus | None  # None for project documents (not in the manifest)
+    unpinned: bool = False     # a file of the data directory the manifest does not pin
 
 
 @dataclass
@@ -58,10 +61,12 @@ class BuildResult:
     missing: list[str] = field(default_factory=list)  # paths with how to get them
     changed: list[str] = field(default_factory=list)
     unhandled: list[str] = field(default_factory=list)  # pinned files no loader reads yet
+    unpinned: list[str] = field(default_factory=list)   # read, but not in the manifest
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
     triples: int = 0  # quads in the named graphs
     facts: int = 0  # distinct triples: the default graph
+    derived: int = 0  # quads of the inferred graph (hrkg.derive)
     failed: str | None = None
     dropped: list[str] = field(default_factory=list)  # hrkg load --keep-going: rows not loaded
     conflicts: list[str] = field(default_factory=list)  # documents left out: name taken
@@ -132,6 +137,8 @@ def discover(data: Path, documents: Iterable[Path] = (),
     already has is left out and listed in ``conflicts``."""
     planned, problems, unhandled = [], [], []
     for entry in manifest():
+        if not entry.is_dataset:
+            continue
         loader = loader_for(entry.path)
         status = check(entry, data)
         if status.state == "missing":
@@ -168,7 +175,28 @@ def discover(data: Path, documents: Iterable[Path] = (),
             continue
         names[rel], keys[key] = path, path
         planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
+    planned += unpinned(data, {p.source.relpath for p in planned}
+                        | {e.path for e in manifest()})
     return planned, problems, unhandled
+
+
+def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
+    """Files a user put in the data directory that the manifest does not pin but a loader
+    reads (another state's UPR documents in ohchr-upr/<state>/<cycle>/, say): read too, so
+    that adding documents is "put them there, then hrkg build". The build summary lists them.
+    ``documents/`` is not looked at: :func:`document_folders` reads the user's documents."""
+    out = []
+    if not data.is_dir():
+        return out
+    for path in sorted(data.rglob("*")):
+        rel = path.relative_to(data).as_posix()
+        if (rel in known or not path.is_file() or rel.startswith("documents/")
+                or any(part.startswith(".") for part in Path(rel).parts)):
+            continue
+        loader = loader_for(rel)
+        if loader is not None:
+            out.append(PlannedSource(Source.from_path(path, rel), loader, None, unpinned=True))
+    return out
 
 
 def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> ReferenceFacts:
@@ -242,6 +270,8 @@ def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
         report = LoadReport(p.source.relpath)
         store.bulk_extend(_counted(p.loader.load(p.source, report), report))
         result.reports.append((p.loader.name, report))
+        if p.unpinned:
+            result.unpinned.append(p.source.relpath)
 
 
 def touching(graphs: Iterable[NamedNode]) -> str:
@@ -269,8 +299,14 @@ def _finish(store: Store, result: BuildResult, validate: bool, progress: Progres
 
 
 def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -> Path:
-    """The staged graph becomes the current store: every fact once in the default graph,
-    the snapshot the server loads, the Oxigraph store made from it, then the switch."""
+    """The staged graph becomes the current store: what the graphs imply in the graph
+    ``id/graph/inferred`` (:mod:`hrkg.derive`), every fact once in the default graph, the
+    snapshot the server loads, the Oxigraph store made from it, then the switch."""
+    progress("deriving")
+    t = time.perf_counter()
+    result.derived = derive(store)   # its own named graph, before the default graph is made
+    result.triples = len(store)
+    result.timings["deriving"] = time.perf_counter() - t
     progress("writing the store")
     t = time.perf_counter()
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

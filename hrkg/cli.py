@@ -117,12 +117,23 @@ VALIDATE_EXIT = ("Exit codes: 0 no result at or above --fail-on; 1 some result a
 
 
 @cli.command(epilog=VALIDATE_EXIT)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True),
+              help="SHACL shapes (a file or a folder of RDF files; repeatable) instead of "
+                   "hrkg's own; the data is then validated alone, without hrkg's ontology.")
+@click.option("--per-graph", is_flag=True,
+              help="Validate each named graph (each file, each graph of TriG/N-Quads) on its "
+                   "own instead of their union.")
+@click.option("--data-format", type=click.Choice(["turtle", "ntriples", "nquads", "trig",
+                                                  "rdfxml", "jsonld"]),
+              help="Format of the data files (default: by suffix; standard input, -, is read "
+                   "as TriG, which also reads Turtle and N-Triples).")
 @store_option
 @data_option
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: SPARQL on Oxigraph; pyshacl: the reference implementation.")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json", "junit", "github"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json", "junit", "github",
+                                                    "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]),
               default="violation", show_default=True,
@@ -130,25 +141,35 @@ VALIDATE_EXIT = ("Exit codes: 0 no result at or above --fail-on; 1 some result a
 @click.option("--changed", is_flag=True,
               help="Only what the sources changed since the last build touch (no FILES).")
 @click.option("-o", "--output", type=click.File("w"), default="-", help="Write the report here.")
-def validate(files: tuple[str, ...], store: str | None, data: str | None, engine: str, fmt: str,
-             fail_on: str, changed: bool, output) -> None:
-    """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) or, with none,
-    the built store, against hrkg's SHACL shapes. Each result names the file (and line or
-    row where the loader recorded one) its focus node comes from."""
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(0),
+              help="Stop after this many results (0: no limit); the report says so and the "
+                   "exit code still counts what was found.")
+def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
+             data_format: str | None, store: str | None, data: str | None, engine: str,
+             fmt: str, fail_on: str, changed: bool, output, max_results: int) -> None:
+    """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders; - for
+    standard input) or, with none, the built store, against hrkg's SHACL shapes or the
+    --shapes given. Each result names the file and line its focus node comes from."""
     from hrkg.formats import render
-    from hrkg.store import open_read_only
-    from hrkg.validate import validate_files, validate_store
+    from hrkg.validate import shapes_graph, validate_files, validate_store
 
-    if changed and files:
-        raise click.UsageError("--changed validates the store's sources; give no FILES")
+    cap = max_results or None
+    if changed and (files or shapes):
+        raise click.UsageError("--changed validates the store's sources against hrkg's "
+                               "shapes; give no FILES and no --shapes")
     if changed:
         from hrkg.build import validate_changed
         from hrkg.data import data_dir
         report = validate_changed(data_dir(data), _root(store), engine)
     elif files:
-        report = validate_files([Path(f) for f in files], engine)
+        report = validate_files(list(files), engine, shapes=list(shapes) or None,
+                                per_graph=per_graph, data_format=data_format,
+                                stdin=lambda: sys.stdin.buffer.read(), max_results=cap)
     else:
-        report = validate_store(open_read_only(_root(store)), engine)
+        from hrkg.store import open_read_only
+        report = validate_store(open_read_only(_root(store)), engine,
+                                shapes=shapes_graph(list(shapes)) if shapes else None,
+                                per_graph=per_graph, max_results=cap)
     output.write(render(report, fmt, fail_on.capitalize()) + "\n")
     sys.exit(report.exit_code(fail_on.capitalize()))
 
@@ -241,10 +262,13 @@ SERVE_EXIT = ("Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 no store, th
               help="Open connections at most; beyond: 503 and close.")
 @click.option("--idle-timeout", default=15, show_default=True, type=float,
               help="Seconds a connection may stay idle or take to send a request head.")
+@click.option("--cache-mb", default=64, show_default=True, type=click.IntRange(0),
+              help="Small answers kept for queries asked again (the store is immutable "
+                   "between builds; 0: none).")
 def serve(store: str | None, host: str, port: int, timeout: float, cors: str | None,
           allow_hosts: tuple[str, ...], workers: int, memory_mb: int, max_result_mb: int,
           buffer_mb: int, max_query_kb: int, max_depth: int, max_connections: int,
-          idle_timeout: float) -> None:
+          idle_timeout: float, cache_mb: int) -> None:
     """Serve the built store read-only: SPARQL 1.1 at /query, the query UI at /, resource
     pages under /id/, VoID at /.well-known/void. Queries run on an in-memory copy, in
     worker processes that cannot open a socket (seccomp); SERVICE and updates are refused.
@@ -264,7 +288,7 @@ def serve(store: str | None, host: str, port: int, timeout: float, cors: str | N
         host=host, port=port, timeout=timeout, cors=cors, max_result_mb=max_result_mb,
         workers=workers, memory_mb=memory_mb, buffer_mb=buffer_mb, max_query_kb=max_query_kb,
         max_depth=max_depth, max_connections=max_connections, idle_timeout=idle_timeout,
-        allow_hosts=allow_hosts))
+        cache_mb=cache_mb, allow_hosts=allow_hosts))
 
 
 @cli.group()

@@ -15,7 +15,10 @@ from pathlib import Path
 from hrkg.errors import DataError
 from hrkg.resources import resource_dir
 
-__all__ = ["Entry", "manifest", "data_dir", "FileStatus", "verify", "fetch"]
+__all__ = ["Entry", "manifest", "data_dir", "FileStatus", "verify", "fetch", "TEST_SUITES"]
+
+# pinned like the datasets (verified, fetched) but read by the tests, not loaded by a build
+TEST_SUITES = {"w3c-shacl-tests": "the W3C SHACL test suite (tests/w3c)"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ class Entry:
     @property
     def dataset(self) -> str:
         return self.path.split("/", 1)[0]
+
+    @property
+    def is_dataset(self) -> bool:
+        """False for pinned files that are not data to load (a test suite)."""
+        return self.dataset not in TEST_SUITES
 
 
 def manifest() -> list[Entry]:
@@ -116,6 +124,7 @@ def fetch(root: Path, progress: bool = False) -> list[FileStatus]:
             pooch.retrieve(entry.download_url, known_hash=f"sha256:{entry.sha256}",
                            fname=target.name, path=target.parent, progressbar=progress)
         except Exception as exc:  # network errors of every kind: report, go on with the rest
-            raise DataError(f"{entry.path}: download from {entry.download_url} failed: {exc}") from exc
+            raise DataError(f"{entry.path}: download from {entry.download_url} failed: "
+                            f"{exc}") from exc
         out.append(check(entry, root))
     return out

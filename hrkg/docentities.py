@@ -67,7 +67,11 @@ class Action:
 
     @property
     def key(self) -> str:
-        return f"{self.state}/{self.instrument}/{self.kind.lower()}"
+        """The act's IRI key, the ratification tables' for the same act: a ratification or an
+        accession is the state's consent to be bound (``…/LBR/ICCPR/consent``), one node
+        with a provenance from each source."""
+        kind = "signature" if self.kind == "Signature" else "consent"
+        return f"{self.state}/{self.instrument}/{kind}"
 
 
 @dataclass

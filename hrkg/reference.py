@@ -1,9 +1,13 @@
-"""Shared reference data: states and instruments, in the graph ``id/graph/reference``.
+"""Shared reference data: states, instruments and UPR sessions, in the graph
+``id/graph/reference``.
 
 States come from ISO 3166 (pycountry), with every spelling met in the sources as
 ``skos:altLabel`` (``data/reference/state-aliases.tsv``); UN membership is read from the
 ratification tables and UN regional groups from the UPR Info export, when those datasets
-are present. Instruments come from ``data/reference/instruments.tsv``.
+are present; the UN's observer states carry ``hr:unObserverState`` and the concept "no
+regional group". Instruments come from ``data/reference/instruments.tsv`` (with their family
+and, for the 18 that have one, their ratification table), the sessions of the UPR Working Group
+from ``data/reference/upr-sessions.tsv``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -38,12 +43,15 @@ from hrkg.terms import (
 __all__ = [
     "REFERENCE_GRAPH", "Instrument", "instruments", "StateResolver", "resolver",
     "reference_quads", "state_iri", "instrument_iri", "regional_group_iri", "OBSERVERS",
-    "read_tsv",
+    "read_tsv", "Session", "upr_sessions", "session_iri", "family_iri", "NO_GROUP",
+    "SESSIONS_SOURCE",
 ]
 
 REFERENCE_GRAPH = "reference"
 OBSERVERS = {"VAT": "Holy See", "PSE": "State of Palestine"}
 REGIONAL_GROUPS = ("Africa", "Asia", "EEG", "GRULAC", "WEOG")
+NO_GROUP = "none"  # the concept of the observer states, which are in no regional group
+SESSIONS_SOURCE = "https://www.ohchr.org/en/hr-bodies/upr/upr-main"
 
 
 def state_iri(iso3: str) -> NamedNode:
@@ -59,6 +67,14 @@ def regional_group_iri(code: str) -> NamedNode:
     return NamedNode(f"{DEFAULT_BASE}regional-group/{code}")
 
 
+def family_iri(code: str) -> NamedNode:
+    return NamedNode(f"{DEFAULT_BASE}instrument-family/{code}")
+
+
+def session_iri(session: int) -> NamedNode:
+    return rid("upr-session", session)
+
+
 def read_tsv(path: Path) -> list[dict[str, str]]:
     """The rows of a reference table (tab-separated, a header line, "#" comment lines)."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
@@ -72,14 +88,16 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 class Instrument:
     code: str
     short_name: str
-    kind: str
+    kind: str           # Treaty | Protocol | OptionalProtocol | Declaration (the class)
     protocol_to: str
+    family: str         # concept of the scheme hr:InstrumentFamilies
     adopted: int
     opened: int | None
     in_force: int | None
     table: str
     label: str
     alt_labels: tuple[str, ...]
+    source: str         # the page its facts were read from
 
     @property
     def iri(self) -> NamedNode:
@@ -93,12 +111,48 @@ def instruments() -> dict[str, Instrument]:
     for r in read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
         out[r["code"]] = Instrument(
             code=r["code"], short_name=r["short_name"], kind=r["kind"],
-            protocol_to=r["protocol_to"], adopted=int(r["adopted"]),
+            protocol_to=r["protocol_to"], family=r["family"], adopted=int(r["adopted"]),
             opened=int(r["opened"]) if r["opened"] else None,
             in_force=int(r["in_force"]) if r["in_force"] else None,
             table=r["table"], label=r["label"],
             alt_labels=tuple(a for a in r["alt_labels"].split("|") if a),
+            source=r["source"],
         )
+    return out
+
+
+# --- UPR sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    number: int
+    start: date
+    end: date
+    cycle: int
+    note: str
+
+    @property
+    def iri(self) -> NamedNode:
+        return session_iri(self.number)
+
+
+@cache
+def upr_sessions() -> dict[int, Session]:
+    """The UPR Working Group sessions by number (data/reference/upr-sessions.tsv)."""
+    out: dict[int, Session] = {}
+    path = resource_dir("data") / "reference" / "upr-sessions.tsv"
+    for line, r in enumerate(read_tsv(path), 1):
+        try:
+            s = Session(int(r["session"]), date.fromisoformat(r["start"]),
+                        date.fromisoformat(r["end"]), int(r["cycle"]), r["note"] or "")
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: row {line}: expected session, start and end "
+                             f"(YYYY-MM-DD), cycle: {exc}") from exc
+        if s.end < s.start or s.number in out:
+            raise ValueError(f"{path}: row {line}: session {s.number} ends before it starts "
+                             "or is listed twice")
+        out[s.number] = s
     return out
 
 
@@ -196,9 +250,14 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
     g = rid("graph", REFERENCE_GRAPH)
     r = resolver()
     yield Quad(g, RDF.type, HR.ReferenceGraph, g)
-    yield Quad(g, DCTERMS.title, en("hrkg reference data: states and instruments"), g)
+    yield Quad(g, DCTERMS.title, en("hrkg reference data: states, instruments, UPR sessions"), g)
     yield Quad(g, PROV.wasDerivedFrom, NamedNode("https://pypi.org/project/pycountry/"), g)
-    yield Quad(g, DCTERMS.source, lit("ISO 3166-1 (pycountry); data/reference/*.tsv"), g)
+    yield Quad(g, DCTERMS.source, lit(
+        "ISO 3166-1 (pycountry); data/reference/*.tsv: instruments from the UN Treaty Collection, "
+        "ILO NORMLEX, UNESCO and the Council of Europe (the page of each in its dcterms:source); "
+        "the UPR Working Group sessions from OHCHR's calendar, transcribed on 2026-11-30 "
+        "(data/reference/upr-sessions.tsv)"), g)
+    yield Quad(g, PROV.wasDerivedFrom, NamedNode(SESSIONS_SOURCE), g)
     for src in facts.derived_from:
         yield Quad(g, PROV.wasDerivedFrom, src, g)
     for c in sorted(pycountry.countries, key=lambda c: c.alpha_3):
@@ -213,16 +272,22 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
         if facts.un_members:
             yield Quad(s, HR.unMember, typed("true" if c.alpha_3 in facts.un_members else "false",
                                               XSD.boolean), g)
+        group = facts.regional_groups.get(c.alpha_3)
         if c.alpha_3 in OBSERVERS:
             yield Quad(s, HR.unObserverState, typed("true", XSD.boolean), g)
-        group = facts.regional_groups.get(c.alpha_3)
+            group = group or NO_GROUP   # counted as "(no regional group)", not dropped
         if group:
             yield Quad(s, HR.regionalGroup, regional_group_iri(group), g)
+    tables = {str(src.value) for src in facts.derived_from}
     for ins in instruments().values():
         s = ins.iri
         yield Quad(s, RDF.type, HR[ins.kind], g)
         yield Quad(s, RDFS.label, en(ins.label), g)
         yield Quad(s, HR.shortName, lit(ins.short_name), g)
+        yield Quad(s, HR.instrumentFamily, family_iri(ins.family), g)
+        table = rid("source", f"ratification/hr_status_{ins.table}.csv") if ins.table else None
+        if table is not None and table.value in tables:
+            yield Quad(s, HR.statusTable, table, g)
         yield Quad(s, HR.adoptedYear, typed(ins.adopted, XSD.gYear), g)
         if ins.opened:
             yield Quad(s, HR.openedForSignatureYear, typed(ins.opened, XSD.gYear), g)
@@ -232,5 +297,17 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
             yield Quad(s, HR.protocolTo, instrument_iri(ins.protocol_to), g)
         for alt in ins.alt_labels:
             yield Quad(s, SKOS.altLabel, en(alt), g)
-        yield Quad(s, DCTERMS.source, NamedNode("https://treaties.un.org/Pages/Treaties.aspx?id=4"), g)
+        yield Quad(s, DCTERMS.source, NamedNode(ins.source), g)
+    for ses in upr_sessions().values():
+        s = ses.iri
+        yield Quad(s, RDF.type, HR.UPRSession, g)
+        yield Quad(s, RDFS.label, en(f"UPR Working Group, session {ses.number} "
+                                     f"({ses.start.isoformat()} to {ses.end.isoformat()})"), g)
+        yield Quad(s, HR.session, typed(ses.number, XSD.integer), g)
+        yield Quad(s, HR.cycle, typed(ses.cycle, XSD.integer), g)
+        yield Quad(s, HR.startDate, typed(ses.start.isoformat(), XSD.date), g)
+        yield Quad(s, HR.endDate, typed(ses.end.isoformat(), XSD.date), g)
+        if ses.note:
+            yield Quad(s, RDFS.comment, en(ses.note), g)
+        yield Quad(s, DCTERMS.source, NamedNode(SESSIONS_SOURCE), g)
     yield Quad(g, DCTERMS.conformsTo, NamedNode(str(HR).rstrip("#")), g)

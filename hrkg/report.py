@@ -39,6 +39,9 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
     if result.conflicts:
         lines.append(f"\ndocuments left out (their name is taken): {len(result.conflicts)}")
         lines += [f"  {c}" for c in result.conflicts]
+    if result.unpinned:
+        lines.append(f"\nread from the data directory but not pinned in data/MANIFEST.tsv: "
+                     f"{len(result.unpinned)} (e.g. {result.unpinned[0]})")
     if result.changed:
         lines.append("\nfiles that differ from the manifest (`hrkg data verify`):")
         lines += [f"  {c}" for c in result.changed]
@@ -58,7 +61,8 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
         lines.append(f"validation ({v.engine}): {v.violations} violations, {v.warnings} warnings, "
                      f"{v.seconds:.1f} s over {v.triples} triples")
         if v.violations:
-            lines.append(v.text())
+            from hrkg.formats import as_text
+            lines.append(as_text(v))
     if result.ok:
         lines.append(f"\nstore: {result.store} ({result.triples} quads in the named graphs, "
                      f"{result.facts} distinct facts in the default graph)")

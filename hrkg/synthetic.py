@@ -116,6 +116,8 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         yield f"{ins} {_RDF_TYPE} {_hr(cls)} ."
         yield f"{ins} {_LABEL} {_lit(code, lang='en')} ."
         yield f"{ins} {_hr('adoptedYear')} {_lit(str(year), 'gYear')} ."
+        family = "un-declaration" if cls == "Declaration" else "core-human-rights-treaty"
+        yield f"{ins} {_hr('instrumentFamily')} <{_B}instrument-family/{family}> ."
         if cls == "OptionalProtocol":
             yield f"{ins} {_hr('protocolTo')} {_iri('instrument/CCPR')} ."
     for i in range(actions):
@@ -129,6 +131,16 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         year = "1950" if hit("consent-before-adoption", i) else str(1990 + i % 30)
         year_type = "integer" if hit("action-year-not-gyear", i) else "gYear"
         yield f"{a} {_hr('year')} {_lit(year, year_type)} ."
+    for n in range(1, 41):   # the Working Group sessions the reviews are in
+        ses = _iri(f"upr-session/{n}")
+        yield f"{ses} {_RDF_TYPE} {_hr('UPRSession')} ."
+        yield f"{ses} {_LABEL} {_lit(f'Session {n}', lang='en')} ."
+        yield f"{ses} {_hr('session')} {_lit(str(n), 'integer')} ."
+        cycle_n = 1 if n <= 12 else 2 if n <= 26 else 3
+        yield f"{ses} {_hr('cycle')} {_lit(str(cycle_n), 'integer')} ."
+        year = 2007 + (n + 1) // 2
+        yield f"{ses} {_hr('startDate')} {_lit(f'{year}-0{1 + 4 * (n % 2)}-01', 'date')} ."
+        yield f"{ses} {_hr('endDate')} {_lit(f'{year}-0{1 + 4 * (n % 2)}-12', 'date')} ."
     for i in range(reviews):
         r = _iri(f"review/upr/{i}")
         session = 1 + i % 40
@@ -136,6 +148,7 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         yield f"{r} {_hr('stateUnderReview')} {_iri(f'state/{_iso(i % states, 3)}')} ."
         shown = "0" if hit("review-session-zero", i) else str(session)
         yield f"{r} {_hr('session')} {_lit(shown, 'integer')} ."
+        yield f"{r} {_hr('inSession')} {_iri(f'upr-session/{shown}')} ."
         cycle = 1 if session <= 12 else 2 if session <= 26 else 3
         if hit("review-cycle-disagrees", i):
             cycle = cycle % 3 + 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode
+from collections.abc import Iterator
 
-from hrkg.terms import HR, rid, slug
+from pyoxigraph import NamedNode, Quad
 
-__all__ = ["cycle_of", "review_iri", "RESPONSES", "theme_iri"]
+from hrkg.terms import HR, RDF, XSD, rid, slug, typed
+
+__all__ = ["cycle_of", "review_iri", "review_quads", "RESPONSES", "theme_iri"]
 
 RESPONSES = {
     "accepted": HR.Supported, "supported": HR.Supported, "noted": HR.Noted,
@@ -31,6 +33,17 @@ def cycle_of(session: int) -> int:
 
 def review_iri(session: int, iso3: str) -> NamedNode:
     return rid("review", "upr", session, iso3)
+
+
+def review_quads(session: int, iso3: str, g: NamedNode) -> Iterator[Quad]:
+    """What every source says of a UPR review it holds: its type, state, session, cycle and
+    the Working Group session it was held in (its label is derived, with the state's name)."""
+    r = review_iri(session, iso3)
+    yield Quad(r, RDF.type, HR.UPRReview, g)
+    yield Quad(r, HR.stateUnderReview, rid("state", iso3), g)
+    yield Quad(r, HR.session, typed(session, XSD.integer), g)
+    yield Quad(r, HR.cycle, typed(cycle_of(session), XSD.integer), g)
+    yield Quad(r, HR.inSession, rid("upr-session", session), g)
 
 
 def theme_iri(name: str) -> NamedNode:

@@ -32,6 +32,12 @@ class Source:
         return cls(path=path, relpath=relpath or path.name, sha256=digest)
 
     @property
+    def root(self) -> Path:
+        """The data directory ``relpath`` is relative to (where a loader finds the other
+        sources a file refers to)."""
+        return self.path.parents[len(Path(self.relpath).parts) - 1]
+
+    @property
     def graph(self) -> NamedNode:
         return rid("graph", quote(self.relpath, safe="/"))
 

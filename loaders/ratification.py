@@ -1,6 +1,9 @@
 """``ratification-csv``: the ratification status tables of the 18 core instruments.
 
-One file per instrument (``hr_status_<code>.csv``), one row per UN member state, years only.
+One file per instrument (``hr_status_<code>.csv``), one row per UN member state, years only,
+as of the snapshot the tables were made from (``TABLES_AS_OF``), recorded on each table's
+graph with where it comes from (``dcterms:source``, ``dcterms:modified``, PROV). Years are
+``hr:year`` (xsd:gYear) and ``hr:yearNumber`` (xsd:integer, for comparisons).
 A state party becomes an ``hr:ConsentToBeBound`` (the tables do not say whether by
 ratification, accession or succession), a signatory an ``hr:Signature`` (no year given), a
 denunciation in the note an ``hr:Denunciation``. The tables' known defects are detected
@@ -19,10 +22,15 @@ from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
+from hrkg.data import manifest
 from hrkg.errors import LoaderError
 from hrkg.reference import Instrument, instrument_for_table, resolver, state_iri
-from hrkg.terms import HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
+from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
 
+# The tables' snapshot: the date of the pinned commit of their repository (data/MANIFEST.tsv),
+# which its authors derived from the UN Treaty Collection.
+TABLES_AS_OF = "2022-08-25"
+UNTC_CHAPTER_IV = "https://treaties.un.org/Pages/Treaties.aspx?id=4&subid=A&lang=en"
 COLUMNS = ["iso2", "member", "state party", "year ratification or accession", "signatory",
            "no action", "status"]
 STATUSES = ("state party", "signatory state", "no action")
@@ -72,6 +80,7 @@ class RatificationCsvLoader(Loader):
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         ins = instrument_of(source.path)
         yield from self.describe_source(source)
+        yield from self._describe_table(source, ins)
         seen: set[str] = set()
         for line, fields in read_csv(source.path, COLUMNS, "utf-8"):
             report.rows += 1
@@ -134,6 +143,7 @@ class RatificationCsvLoader(Loader):
             if year and status == "state party" or denounced and year:
                 y = int(year)
                 yield Quad(s, HR.year, typed(y, XSD.gYear), g)
+                yield Quad(s, HR.yearNumber, typed(y, XSD.integer), g)
                 if y < ins.adopted:
                     msg = f"consent year {y} is before {ins.short_name} was adopted ({ins.adopted})"
                     report.warn(msg, line)
@@ -157,6 +167,7 @@ class RatificationCsvLoader(Loader):
             d = rid("treaty-action", iso3, ins.code, "denunciation")
             yield from self._action(d, HR.Denunciation, state, ins, g, source, line)
             yield Quad(d, HR.year, typed(denounced.group(1), XSD.gYear), g)
+            yield Quad(d, HR.yearNumber, typed(int(denounced.group(1)), XSD.integer), g)
             yield Quad(d, RDFS.comment, en(note), g)
             report.made["hr:Denunciation"] += 1
         if status == "signatory state":
@@ -169,6 +180,22 @@ class RatificationCsvLoader(Loader):
             report.made["hr:Signature"] += 1
         if status == "no action" and not denounced:
             report.made["no action (no triples)"] += 1
+
+    @staticmethod
+    def _describe_table(source: Source, ins: Instrument) -> Iterator[Quad]:
+        """Where the table comes from and as of when: on its graph."""
+        g = source.graph
+        origin = next((e for e in manifest() if e.path == source.relpath), None)
+        if origin is not None:
+            yield Quad(g, DCTERMS.source, NamedNode(
+                f"https://github.com/{origin.origin_repository}/blob/{origin.origin_commit}/"
+                f"{origin.origin_path}"), g)
+        yield Quad(g, DCTERMS.modified, typed(TABLES_AS_OF, XSD.date), g)
+        yield Quad(g, PROV.wasDerivedFrom, NamedNode(UNTC_CHAPTER_IV), g)
+        yield Quad(g, DCTERMS.description, en(
+            f"Status of every UN member state with respect to {ins.short_name} (party, "
+            f"signatory, no action; the year of consent) as of {TABLES_AS_OF}, the snapshot "
+            "its authors derived from the UN Treaty Collection"), g)
 
     @staticmethod
     def _action(s: NamedNode, cls: NamedNode, state: NamedNode, ins: Instrument,

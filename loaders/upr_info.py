@@ -20,8 +20,8 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.mentions import instruments_mentioned
 from hrkg.reference import instrument_iri, resolver, state_iri
 from hrkg.schemes import concepts_in
-from hrkg.terms import HR, PROV, RDF, RDFS, XSD, en, lit, rid, text_key, typed
-from hrkg.upr import RESPONSES, cycle_of, review_iri
+from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, text_key, typed
+from hrkg.upr import RESPONSES, review_iri, review_quads
 
 COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org",
            "Response", "Action", "Issue", "Session"]
@@ -70,12 +70,7 @@ class UprInfoCsvLoader(Loader):
             reviews.add((grp.session, grp.iso3))
             yield from self._emit(grp, key[-1], source, g, report)
         for session, iso3 in sorted(reviews):
-            r = review_iri(session, iso3)
-            yield Quad(r, RDF.type, HR.UPRReview, g)
-            yield Quad(r, HR.stateUnderReview, state_iri(iso3), g)
-            yield Quad(r, HR.session, typed(session, XSD.integer), g)
-            yield Quad(r, HR.cycle, typed(cycle_of(session), XSD.integer), g)
-            yield Quad(r, RDFS.label, en(f"UPR of {iso3}, session {session}"), g)
+            yield from review_quads(session, iso3, g)
             report.made["hr:UPRReview"] += 1
 
     def _group(self, source: Source, report: LoadReport) -> dict[tuple, _Group]:
@@ -163,12 +158,12 @@ class UprInfoCsvLoader(Loader):
         if grp.kind == "pledge":
             s = rid("pledge", "upr", grp.session, grp.iso3, key)
             yield Quad(s, RDF.type, HR.Pledge, g)
-            yield Quad(s, HR.pledgingState, state_iri(grp.iso3), g)
-            others = grp.from_states - {grp.iso3}
-            for other in sorted(others):
-                report.warn(f"pledge of {grp.iso3} gives From {other}; kept as hr:pledgingState",
-                            grp.lines[0])
-                yield Quad(s, HR.pledgingState, state_iri(other), g)
+            yield Quad(s, HR.state, state_iri(grp.iso3), g)
+            for other in sorted(grp.from_states - {grp.iso3}):
+                # a pledge is the state under review's: another state in From is a defect
+                report.warn(f"pledge of {grp.iso3} gives From {other}; the pledge is kept as "
+                            f"{grp.iso3}'s", grp.lines[0])
+                report.not_mapped("From (pledge)", other)
             report.made["hr:Pledge"] += 1
         else:
             s = rid("recommendation", "upr", grp.session, grp.iso3, key)
@@ -187,7 +182,7 @@ class UprInfoCsvLoader(Loader):
             yield Quad(s, HR.actionCategory, typed(action, XSD.integer), g)
         for theme in sorted(grp.themes, key=str):
             yield Quad(s, HR.theme, theme, g)
-        for code in instruments_mentioned(grp.text):
+        for code in instruments_mentioned(grp.text, grp.session):
             yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
         yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
         for line in grp.lines:

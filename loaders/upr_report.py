@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,14 +34,14 @@ from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
 from hrkg.mentions import instruments_mentioned
-from hrkg.reconcile import Candidate, Match, match
-from hrkg.reference import instrument_iri, read_tsv, resolver, state_iri
+from hrkg.reconcile import Candidate, Fold, Match, fold, match
+from hrkg.reference import instrument_iri, read_tsv, resolver, session_iri, state_iri
 from hrkg.resources import resource_dir
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.upr import cycle_of, review_iri
 
 __all__ = ["UprReportLoader", "Reconciled", "reconcile", "reconcile_report", "upr_info_index",
-           "report_symbols", "text_twin", "GROUPS"]
+           "report_symbols", "report_items", "text_twin", "GROUPS", "NO_PARTNER"]
 
 # The report's grouping → concept of the scheme hr:ReportGroups (ontology/schemes.ttl)
 GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
@@ -54,6 +54,28 @@ def report_symbols() -> dict[str, tuple[str, str]]:
     (data/reference/upr-report-symbols.tsv)."""
     rows = read_tsv(resource_dir("data") / "reference" / "upr-report-symbols.tsv")
     return {r["file"]: (r["symbol"], r["source"]) for r in rows}
+
+
+@cache
+def report_items() -> dict[str, tuple[str, str, str]]:
+    """Report items placed by hand: "<session>/<ISO3>/<key>" → (decision, UPR Info key,
+    reason) (data/reference/upr-report-items.tsv)."""
+    rows = read_tsv(resource_dir("data") / "reference" / "upr-report-items.tsv")
+    out: dict[str, tuple[str, str, str]] = {}
+    for line, r in enumerate(rows, 1):
+        if r["decision"] not in ("same-as", "only-in-report", "not-a-recommendation") or (
+                (r["decision"] == "same-as") != bool(r["upr_info"])) or not r["reason"]:
+            raise LoaderError(Path("data/reference/upr-report-items.tsv"),
+                              f"row {line} ({r['item']}): expected a decision same-as (with the "
+                              "UPR Info key), only-in-report or not-a-recommendation, and a "
+                              "reason")
+        out[r["item"]] = (r["decision"], r["upr_info"], r["reason"])
+    return out
+
+
+# The reason of a report-only item no rule and no row of upr-report-items.tsv places.
+NO_PARTNER = ("no UPR Info recommendation of the review shares a state and these words "
+              "(hrkg/reconcile.py), and data/reference/upr-report-items.tsv does not place it")
 
 
 def _data_root(source: Source) -> Path:
@@ -96,11 +118,21 @@ class Reconciled:
     states: list[frozenset[str]]           # per item: resolved recommending states
     iris: list[NamedNode]                  # per item
     matches: list[Match]
-    unmatched_items: list[int]
+    unmatched_items: list[int]             # the recommendations only the report holds
     unmatched_upr_info: list[Candidate]    # UPR Info recommendations of this review alone
     symbol: str | None                     # the text's, else the symbols table's
     # per item: the names kept as written, each with why ("is not a known state", …)
     as_written: list[list[tuple[str, str]]]
+    # fragments of what UPR Info holds whole: the same node as the UPR Info recommendation
+    folds: list[Fold] = field(default_factory=list)
+    only_reasons: dict[int, str] = field(default_factory=dict)   # item → why report-only
+    not_recommendations: dict[int, str] = field(default_factory=dict)  # item → what it is
+    hand_placed: list[str] = field(default_factory=list)   # rows of upr-report-items.tsv used
+
+    @property
+    def placed(self) -> set[int]:
+        """The items that are a UPR Info recommendation: matched or folded."""
+        return {m.item for m in self.matches} | {f.item for f in self.folds}
 
     @property
     def unresolved(self) -> list[str]:
@@ -121,9 +153,12 @@ def text_twin(path: Path, root: Path) -> Path | None:
     return twin if twin.is_file() else None
 
 
+def _item_key(item: Item) -> str:
+    return f"para-{item.paragraph}" + (f"-{item.part}" if item.part else "")
+
+
 def _item_iri(session: int, iso3: str, item: Item) -> NamedNode:
-    key = f"para-{item.paragraph}" + (f"-{item.part}" if item.part else "")
-    return rid("recommendation", "upr", session, iso3, key)
+    return rid("recommendation", "upr", session, iso3, _item_key(item))
 
 
 def reconcile(path: Path, root: Path | None) -> Reconciled:
@@ -156,14 +191,40 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     items = [Candidate(n, i.text, s)
              for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
     cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
-    matches, lone, left = match(items, cands)
+    matches, lone, _ = match(items, cands)
+    folds = {f.item: f for f in fold(items, cands, matches, [i.paragraph for i in rep.items])}
+    only: dict[int, str] = {}
+    dropped: dict[int, str] = {}
+    by_key = {str(c.key.value).rsplit("/", 1)[1]: j for j, c in enumerate(cands)}
+    decided = report_items()
+    used: list[str] = []
+    for n in lone:
+        item_key = f"{rep.session}/{iso3}/{_item_key(rep.items[n])}"
+        decision, key, why = decided.get(item_key, ("", "", ""))
+        if decision:
+            used.append(item_key)
+        if decision == "same-as":
+            if key not in by_key:
+                raise LoaderError(path, f"data/reference/upr-report-items.tsv places {item_key} "
+                                        f"as UPR Info's {key}, which review {rep.session}/"
+                                        f"{iso3} does not have")
+            folds[n] = Fold(n, by_key[key], 100.0, f"by hand: {why}")
+        elif decision:
+            folds.pop(n, None)
+            (only if decision == "only-in-report" else dropped)[n] = why
+        elif n not in folds:
+            only[n] = NO_PARTNER
     iris = [_item_iri(rep.session, iso3, i) for i in rep.items]
     for m in matches:
         iris[m.item] = cands[m.candidate].key
+    for f in folds.values():
+        iris[f.item] = cands[f.candidate].key
+    taken = {m.candidate for m in matches} | {f.candidate for f in folds.values()}
     known = report_symbols().get(path.stem)
     symbol = rep.symbol or (known[0] if known else None)
-    return Reconciled(rep, iso3, states, iris, matches, lone, [cands[j] for j in left], symbol,
-                      as_written)
+    return Reconciled(rep, iso3, states, iris, matches, sorted(only),
+                      [c for j, c in enumerate(cands) if j not in taken], symbol, as_written,
+                      sorted(folds.values(), key=lambda f: f.item), only, dropped, used)
 
 
 class UprReportLoader(Loader):
@@ -198,6 +259,7 @@ class UprReportLoader(Loader):
         yield Quad(review, HR.stateUnderReview, state_iri(iso3), g)
         yield Quad(review, HR.session, typed(rep.session, XSD.integer), g)
         yield Quad(review, HR.cycle, typed(cycle_of(rep.session), XSD.integer), g)
+        yield Quad(review, HR.inSession, session_iri(rep.session), g)
         if rep.review_date:
             yield Quad(review, HR.date, typed(rep.review_date.isoformat(), XSD.date), g)
             named = re.search(r"(\d{4})$", source.path.stem)
@@ -216,10 +278,15 @@ class UprReportLoader(Loader):
         else:
             report.warn("no report symbol: not in the text, not in "
                         "data/reference/upr-report-symbols.tsv")
-        matched = {m.item for m in rec.matches}
+        matched = rec.placed
         in_pdf = source.path.suffix.lower() == ".pdf"  # its lines are not the file's
         for n, (item, states, s, kept) in enumerate(
                 zip(rep.items, rec.states, rec.iris, rec.as_written, strict=True)):
+            if n in rec.not_recommendations:
+                report.warn(f"{item.paragraph}: not a recommendation, not loaded: "
+                            f"{rec.not_recommendations[n]} (data/reference/"
+                            "upr-report-items.tsv)", None if in_pdf else item.line)
+                continue
             yield Quad(s, RDF.type, HR.Recommendation, g)
             yield Quad(s, HR.review, review, g)
             yield Quad(s, HR.reportText, lit(item.text), g)
@@ -239,13 +306,17 @@ class UprReportLoader(Loader):
                 yield Quad(s, HR.recommenderAsWritten, lit("(not named in the report)"), g)
                 report.made["only in the report, no recommending state"] += 1
             if n not in matched:  # a matched node has its mentions from its hr:text
-                for code in instruments_mentioned(item.text):
+                for code in instruments_mentioned(item.text, rep.session):
                     yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
             yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
             if not in_pdf:
                 yield Quad(s, HR.sourceLine, typed(item.line, XSD.integer), g)
         report.made["report items (recommendations by paragraph)"] += len(rep.items)
         report.made["report items matched a UPR Info recommendation"] += len(rec.matches)
+        report.made["report items folded into a UPR Info recommendation (fragments)"] += len(
+            rec.folds)
+        report.made["report items that are not recommendations (not loaded)"] += len(
+            rec.not_recommendations)
         # the nodes this loader adds: the items no other source holds
         report.made["hr:Recommendation"] += len(rec.unmatched_items)
         report.made["UPR Info recommendations of this review not in the report"] += len(

@@ -20,7 +20,7 @@ from pathlib import Path
 from hrkg.errors import LoaderError
 
 __all__ = ["Report", "Item", "Problem", "decode", "parse", "pdf_text", "read", "split_states",
-           "ORDINALS"]
+           "recommendations_in", "pdf_pages", "without_footnotes", "ORDINALS"]
 
 _UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
           "ninth"]
@@ -138,32 +138,51 @@ def decode(path: Path, data: bytes) -> str:
     return "\n".join(out)
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a report's PDF, page by page in reading order (pypdf's layout mode keeps
-    the words whole and the paragraph numbers before their paragraphs), without the footnotes
-    at the foot of each page."""
+MAX_PDF_BYTES = 64 * 1024 * 1024   # a UN document is < 5 MB
+MAX_PDF_PAGES = 400                # a Working Group report: 20-40 pages
+
+
+def pdf_pages(path: Path, mode: str = "layout", what: str = "a UPR report",
+              first: int | None = None) -> list[str]:
+    """The text of each page of a PDF (pypdf; ``mode`` "layout" or "plain"; only the
+    ``first`` pages where given). A file that is empty, not a PDF, encrypted, cut short, too
+    large, or has no text layer is a :class:`LoaderError` naming the file."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     with path.open("rb") as f:
         head = f.read(1024)
     if not head.strip():
-        raise LoaderError(path, "the file is empty; expected a PDF of a UPR report")
+        raise LoaderError(path, f"the file is empty; expected a PDF of {what}")
     if b"%PDF-" not in head:
-        raise LoaderError(path, "not a PDF (no %PDF- header); expected the PDF of a UPR report")
+        raise LoaderError(path, f"not a PDF (no %PDF- header); expected the PDF of {what}")
+    if path.stat().st_size > MAX_PDF_BYTES:
+        raise LoaderError(path, f"the PDF has {path.stat().st_size} bytes, more than the "
+                                f"{MAX_PDF_BYTES} read; expected {what}")
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise LoaderError(path, "the PDF is encrypted; expected an open PDF")
-        pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise LoaderError(path, f"the PDF has {len(reader.pages)} pages, more than the "
+                                    f"{MAX_PDF_PAGES} read; expected {what}")
+        pages = [page.extract_text(extraction_mode=mode) if mode == "layout"
+                 else page.extract_text() for page in list(reader.pages)[:first]]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise LoaderError(path, f"the PDF cannot be read ({exc}); is it cut short?") from exc
     if not "".join(pages).strip():
         raise LoaderError(path, "the PDF holds no text (a scanned image?); expected a text PDF")
-    return "\n".join(_without_footnotes(page) for page in pages)
+    return pages
 
 
-def _without_footnotes(page: str) -> str:
+def pdf_text(path: Path) -> str:
+    """The text of a report's PDF, page by page in reading order (pypdf's layout mode keeps
+    the words whole and the paragraph numbers before their paragraphs), without the footnotes
+    at the foot of each page."""
+    return "\n".join(without_footnotes(page) for page in pdf_pages(path))
+
+
+def without_footnotes(page: str) -> str:
     """A page without the footnotes at its foot: from the last line that opens a footnote
     ("2   The original …") after a blank line, when no numbered paragraph follows it."""
     lines = page.split("\n")
@@ -257,12 +276,18 @@ def _header(report: Report, text: str) -> None:
 def group_of(intro: str) -> str | None:
     """The group an introductory paragraph announces, whatever its wording."""
     s = re.sub(r"\s+", " ", intro).lower()
-    if re.search(r"did not (enjoy|receive|obtain) the support|not (been )?accepted|"
-                 r"(be|been|were|are) noted|rejected|could not (accept|support)", s):
+    if re.search(r"(did|do|does|will) not (enjoy|receive|obtain|have) (the|its) support|"
+                 r"not (been )?accepted|(be|been|were|are) noted|rejected|"
+                 r"could not (accept|support)|cannot (accept|support)", s):
         return "noted"
-    if re.search(r"will be examined|will examine|will (provide|give) (its )?responses?|"
-                 r"will be considered|will consider|in due time", s):
+    if re.search(r"will be examined|will examine|will (provide|give) (its |the )?responses?|"
+                 r"will be considered|will consider|in due time|"
+                 r"^the response of .{1,60} to the following recommendations will be", s):
         return "examined"
+    if re.search(r"\b(noted|takes? note of) the following recommendations", s):
+        # "Viet Nam noted the following recommendations and indicated that they pertain to
+        # measures which have been implemented": UPR Info records them as noted
+        return "noted"
     if re.search(r"enjoy(s|ed)? (the|its) support|(were|are|have been) (accepted|supported)|"
                  r"has accepted|accepts|already implemented|in the process of implementation|"
                  r"agreed (on|to|with) the following|agrees? to follow up",
@@ -301,8 +326,21 @@ def _ends_with_states(body: str, resolve) -> bool:
     return tail is not None and bool(_known_states(tail[1], resolve))
 
 
-def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
-    """(start, end, states) of every parenthesis that names only known states."""
+def _state_groups(body: str, resolve, side_by_side: bool = False
+                  ) -> list[tuple[int, int, list[str]]]:
+    """(start, end, states) of every parenthesis that names only known states. With
+    ``side_by_side``, parentheses next to each other are one group: reports since 2015 write
+    several recommending states so, "… (Maldives) (Portugal);"."""
+    out: list[tuple[int, int, list[str]]] = []
+    for begin, end, states in _parentheses_of_states(body, resolve):
+        if side_by_side and out and not body[out[-1][1]:begin].strip():
+            out[-1] = (out[-1][0], end, out[-1][2] + states)
+        else:
+            out.append((begin, end, states))
+    return out
+
+
+def _parentheses_of_states(body: str, resolve) -> list[tuple[int, int, list[str]]]:
     out, depth, begin = [], 0, 0
     for i, c in enumerate(body):
         if c == "(":
@@ -318,12 +356,13 @@ def _state_groups(body: str, resolve) -> list[tuple[int, int, list[str]]]:
     return out
 
 
-def _recommendations(body: str, resolve, after: int = 0) -> list[tuple[str, list[str]]]:
+def _recommendations(body: str, resolve, after: int = 0, side_by_side: bool = False
+                     ) -> list[tuple[str, list[str]]]:
     """The recommendations of one paragraph: usually one, "… (Chile);"; some paragraphs hold
     several, "Ratify ICESCR (Ghana); Become a party to the ICESCR (Australia);"."""
     body = body.strip()
     out, start = [], 0
-    for begin, end, states in _state_groups(body, resolve):
+    for begin, end, states in _state_groups(body, resolve, side_by_side):
         rest = body[end:]
         note = re.match(r"\s*[;.]?\s*(\d{1,2})\s+[A-Z“\"]", rest)
         if note and int(note.group(1)) != after:
@@ -346,9 +385,9 @@ def _recommendations(body: str, resolve, after: int = 0) -> list[tuple[str, list
     return out
 
 
-def _split_orphan(body: str, resolve) -> tuple[str, str]:
+def _split_orphan(body: str, resolve, side_by_side: bool = False) -> tuple[str, str]:
     """Split off the text after the last "(States);" of a paragraph."""
-    groups = _state_groups(body, resolve)
+    groups = _state_groups(body, resolve, side_by_side)
     if not groups:
         return body, ""
     end = groups[-1][1]
@@ -398,7 +437,10 @@ def _section_start(lines: list[str]) -> int | None:
     return None
 
 
-def parse(text: str, name: str, resolve=lambda s: None) -> Report:
+def parse(text: str, name: str, resolve=lambda s: None, side_by_side: bool = False) -> Report:
+    """A report from its text. ``side_by_side``: several recommending states each in its own
+    parentheses, "(Maldives) (Portugal)", as reports write them since 2015 (off for the
+    2008–2014 extractions, whose results the corpus figures pin)."""
     report = Report(path=name)
     _header(report, text[:20000])
     lines = _clean(text)
@@ -421,7 +463,7 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
                 # a PDF extractor may put "93." after the first line of its paragraph: the
                 # text after the last item's states belongs to the new paragraph
                 line, prev, body = blocks[-1]
-                kept, orphan = _split_orphan(body, resolve)
+                kept, orphan = _split_orphan(body, resolve, side_by_side)
                 blocks[-1] = (line, prev, kept)
                 pending = (orphan + " " + pending).strip()
             blocks.append((i + 1, number, (pending + " " + ln[m.end():]).strip()))
@@ -471,7 +513,8 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head
-        parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1)
+        parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1,
+                                 side_by_side)
         for n, (text, states) in enumerate(parts, 1):
             if not text:
                 report.problem(f"{paragraph} has no text", line)
@@ -486,8 +529,14 @@ def parse(text: str, name: str, resolve=lambda s: None) -> Report:
     return report
 
 
-def read(path: Path, resolve=lambda s: None) -> Report:
+def read(path: Path, resolve=lambda s: None, side_by_side: bool = False) -> Report:
     """A report from its extracted text (.txt) or its PDF (.pdf)."""
     if path.suffix.lower() == ".pdf":
-        return parse(pdf_text(path), str(path), resolve)
-    return parse(decode(path, path.read_bytes()), str(path), resolve)
+        return parse(pdf_text(path), str(path), resolve, side_by_side)
+    return parse(decode(path, path.read_bytes()), str(path), resolve, side_by_side)
+
+
+def recommendations_in(body: str, resolve) -> list[tuple[str, list[str]]]:
+    """The recommendations of one paragraph's words, each as (words, recommending states as
+    written), in the format of reports since 2015 ("… (Maldives) (Portugal);")."""
+    return _recommendations(re.sub(r"\s+", " ", body), resolve, side_by_side=True)

@@ -18,8 +18,8 @@ from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.mentions import instruments_mentioned
-from hrkg.reference import instrument_iri, normalise_name, resolver, state_iri
-from hrkg.terms import HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed
+from hrkg.reference import instrument_iri, normalise_name, resolver, session_iri, state_iri
+from hrkg.terms import HR, PROV, RDF, SKOS, XSD, en, lit, rid, slug, typed
 from hrkg.upr import RESPONSES, cycle_of, review_iri
 
 COLUMNS = ["paragraph", "recommending_state", "position", "primary_theme", "text"]
@@ -56,7 +56,7 @@ class UsUprCycle3Loader(Loader):
         yield Quad(review, HR.cycle, typed(cycle_of(SESSION), XSD.integer), g)
         yield Quad(review, HR.date, typed(DATE, XSD.date), g)
         yield Quad(review, HR.reportSymbol, lit(SYMBOL), g)
-        yield Quad(review, RDFS.label, en(f"UPR of {STATE}, session {SESSION}"), g)
+        yield Quad(review, HR.inSession, session_iri(SESSION), g)
         report.made["hr:UPRReview"] += 1
         themes: dict[str, NamedNode] = {}
         seen: set[str] = set()
@@ -96,7 +96,7 @@ class UsUprCycle3Loader(Loader):
                     yield Quad(t, SKOS.prefLabel, en(theme), g)
                     yield Quad(t, SKOS.inScheme, HR.OHCHRThemes, g)
                 yield Quad(s, HR.theme, themes[theme], g)
-            for code in instruments_mentioned(text):
+            for code in instruments_mentioned(text, SESSION):
                 yield Quad(s, HR.mentionsInstrument, instrument_iri(code), g)
             yield Quad(s, PROV.wasDerivedFrom, source.iri, g)
             yield Quad(s, HR.sourceLine, typed(line, XSD.integer), g)

@@ -39,7 +39,7 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.docentities import Extraction, dates_in, extract, known_org_key, organizations
 from hrkg.doctext import Page, line_of, read_page
 from hrkg.errors import LoaderError
-from hrkg.reference import instrument_iri, state_iri
+from hrkg.reference import family_iri, instrument_iri, session_iri, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed
 from hrkg.upr import cycle_of, review_iri
 
@@ -203,7 +203,7 @@ class WebPageLoader(Loader):
             yield Quad(doc, DCTERMS.language, lit(meta["language"]), g)
         if meta.get("date"):
             try:
-                yield Quad(doc, DCTERMS.date, typed(date.fromisoformat(meta["date"]).isoformat(),
+                yield Quad(doc, HR.date, typed(date.fromisoformat(meta["date"]).isoformat(),
                                                     XSD.date), g)
             except ValueError:
                 report.error(f"date {meta['date']!r} is not YYYY-MM-DD; the document is undated")
@@ -244,7 +244,7 @@ class WebPageLoader(Loader):
             yield Quad(idoc, HR.byline, lit(item.byline), g)
             yield Quad(idoc, PROV.wasDerivedFrom, source.iri, g)
             if item.date:
-                yield Quad(idoc, DCTERMS.date, typed(item.date, XSD.date), g)
+                yield Quad(idoc, HR.date, typed(item.date, XSD.date), g)
             if item.kind:
                 yield Quad(idoc, HR.documentType, lit(item.kind.lower()), g)
             x = extract(body)
@@ -281,6 +281,7 @@ class WebPageLoader(Loader):
                 s = rid("instrument", key)
                 yield Quad(s, RDF.type, HR.DomesticLaw, g)
                 yield Quad(s, RDFS.label, en(name), g)
+                yield Quad(s, HR.instrumentFamily, family_iri("domestic-law"), g)
                 if year:
                     yield Quad(s, HR.adoptedYear, typed(year, XSD.gYear), g)
                 report.made["hr:DomesticLaw"] += 1
@@ -314,6 +315,7 @@ class WebPageLoader(Loader):
                 yield Quad(s, HR.stateUnderReview, state_iri(iso3), g)
                 yield Quad(s, HR.session, typed(session, XSD.integer), g)
                 yield Quad(s, HR.cycle, typed(cycle_of(int(session)), XSD.integer), g)
+                yield Quad(s, HR.inSession, session_iri(int(session)), g)
         for action in x.actions:
             s = rid("treaty-action", *action.key.split("/"))
             if not state.once(("action", action.key, action.when)):
@@ -325,6 +327,7 @@ class WebPageLoader(Loader):
                 yield Quad(s, HR.date, typed(action.when, XSD.date), g)
             else:
                 yield Quad(s, HR.year, typed(action.when, XSD.gYear), g)
+            yield Quad(s, HR.yearNumber, typed(int(action.when[:4]), XSD.integer), g)
             yield Quad(s, PROV.wasDerivedFrom, doc, g)
             report.made[f"hr:{action.kind} (stated in a document)"] += 1
         for span in x.spans:

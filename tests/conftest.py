@@ -37,6 +37,17 @@ def built(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> tuple[Pat
 
 
 @pytest.fixture(scope="session")
+def small_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built without datasets: the ontology, the reference data and the project's
+    documents, in seconds. For tests of the server's machinery rather than its answers."""
+    root, empty = tmp_path_factory.mktemp("small"), tmp_path_factory.mktemp("nodata")
+    result = CliRunner().invoke(cli, ["build", "--data", str(empty), "--store", str(root),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="session")
 def store(built):
     from hrkg.store import open_read_only
     return open_read_only(built[0])

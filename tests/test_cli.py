@@ -13,14 +13,16 @@ def test_build_summary(built, upr_corpus) -> None:
     _, out = built
     assert "upr-info-csv" in out and "ratification-csv" in out and "us-upr-cycle3" in out
     assert "upr-report" in out
-    # UPR Info and cycle 3 (40,220), and the recommendations only the reports hold
+    # UPR Info and cycle 3 (40,220), the recommendations only the reports hold, and
+    # Slovenia's third and fourth reviews (215 + 254 paragraphs; its first two are UPR Info's)
     only = report_only_iris(upr_corpus)
     assert len(only) == 274
-    assert f"{40220 + len(only)}  hr:Recommendation" in out
+    assert f"{40220 + len(only) + 215 + 254}  hr:Recommendation" in out
     assert "945  hr:Pledge" in out
     assert "193  UN member states" in out
     assert "From: '&#40;Unknown&#41;'" in out  # unmapped values are listed
-    assert "validation (fast): 0 violations, 44 warnings" in out
+    # 44, and 12 recommendations whose position OHCHR's lists cite from another paragraph
+    assert "validation (fast): 0 violations, 56 warnings" in out
     assert "hr_status_op_crc_ic.csv lists MSR" in out  # Montserrat is not a UN member
 
 
@@ -71,6 +73,10 @@ def test_failed_build_keeps_the_previous_store(tmp_path: Path, data_dir: Path, b
     target.chmod(0o644)
     target.write_bytes(target.read_bytes()[:5000] + b'\r"Albania,EEG,cut')
     code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet")
+    assert code == 1 and "truncated upr-info/sessions-06-09.csv" in out  # refused at once
+    assert (root / "current").resolve() == before
+    code, out = run("build", "--data", str(broken), "--store", str(root), "--quiet",
+                    "--allow-damaged")
     assert code == 2
     assert "sessions-06-09.csv" in out and "ends inside a quoted field" in out
     assert (root / "current").resolve() == before
@@ -89,14 +95,19 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corp
     q = ("PREFIX hr: <https://w3id.org/hrkg/ontology#> SELECT (COUNT(DISTINCT ?r) AS ?n) "
          "WHERE { ?r hr:review ?v . ?v hr:session ?s }")
     code, out = run("query", "--store", str(root), "--format", "csv", q)
-    # UPR Info and the reports untouched, cycle 3 cut to 10
-    assert out.splitlines()[1].strip() == str(39873 + 945 + len(report_only_iris(upr_corpus)) + 10)
+    # UPR Info and the reports untouched, cycle 3 cut to 10; Slovenia's cycles 3-4 (215 +
+    # 254 paragraphs) and the 20 documents of its reviews (18 UN documents, 2 thematic lists)
+    assert out.splitlines()[1].strip() == str(
+        39873 + 945 + len(report_only_iris(upr_corpus)) + 215 + 254 + 20 + 10)
 
 
 def test_data_verify(tmp_path: Path, data_dir: Path) -> None:
     code, out = run("data", "verify", "--data", str(data_dir))
     assert code == 0, out
-    assert "298 of 298 files ok" in out
+    # the datasets (298 files), Slovenia's OHCHR documents (21, ohchr-upr/ and
+    # ohchr-thematic-list/) and the W3C SHACL test suite (150 files, tests/w3c)
+    assert "469 of 469 files ok" in out
+    assert "ok        w3c-shacl-tests/core/manifest.ttl" in out
     copy = tmp_path / "d"
     shutil.copytree(data_dir / "ratification", copy / "ratification")
     cut = copy / "ratification" / "hr_status_cat.csv"
@@ -120,4 +131,5 @@ def test_loaders_listed() -> None:
     code, out = run("loaders")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == [
-        "ratification-csv", "upr-info-csv", "upr-report", "us-upr-cycle3", "web-page"]
+        "ohchr-thematic-list", "ohchr-upr", "ratification-csv", "upr-info-csv", "upr-report",
+        "us-upr-cycle3", "web-page"]

@@ -85,17 +85,6 @@ def test_dprk_reviews(store, data_dir: Path) -> None:
     assert got["6"]["cycle"] == "1" and got["19"]["cycle"] == "2"
 
 
-def test_recommendations_per_session(store, data_dir: Path, upr_corpus) -> None:
-    per_session = defaultdict(set)
-    for r in upr_rows(data_dir):
-        if r["Response"] != "Voluntary Pledge":
-            per_session[r["Session"]].add(rec_key(r))
-    for iri in report_only_iris(upr_corpus):  # …/recommendation/upr/<session>/<ISO3>/para-…
-        per_session[iri.split("/")[-3]].add(iri)
-    got = {r["session"]: int(r["recommendations"]) for r in answer(store, "recommendations-per-session")}
-    assert got == {**{s: len(v) for s, v in per_session.items()}, "36": 347}
-
-
 def test_us_cycle1_by_response_and_theme(store, data_dir: Path) -> None:
     themes = defaultdict(set)
     for r in upr_rows(data_dir):
@@ -137,12 +126,13 @@ def _report_cedaw_ratification(data_dir: Path) -> int:
     for path in report_files(data_dir):
         rec = reconcile(path, data_dir)
         cands = upr_info_index(data_dir)[(rec.report.session, rec.iso3)]
-        matched = {m.item: cands[m.candidate] for m in rec.matches}
+        # matched, or folded as a fragment (issue 13): the node is UPR Info's recommendation
+        matched = {m.item: cands[m.candidate] for m in [*rec.matches, *rec.folds]}
         for n, item in enumerate(rec.report.items):
             if n in matched:
                 if _cedaw_ratification(matched[n].text):
                     pairs |= {(rec.iris[n].value, s) for s in rec.states[n] - matched[n].states}
-            elif _cedaw_ratification(item.text):
+            elif n in rec.unmatched_items and _cedaw_ratification(item.text):
                 pairs |= {(rec.iris[n].value, s) for s in rec.states[n]}
     return len(pairs)
 
@@ -260,7 +250,7 @@ def test_report_paragraphs(store, data_dir: Path) -> None:
 def test_every_query_is_tested_here(name: str) -> None:
     here = Path(__file__).parent
     assert any(f'"{name}"' in (here / f).read_text()
-               for f in ("test_queries.py", "test_research_queries.py"))
+               for f in ("test_queries.py", "test_research_queries.py", "test_raw_counts.py"))
 
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "data" / "documents"
@@ -301,3 +291,116 @@ def test_documents_mentioning_us_upr(store) -> None:
         ("36", "2020"), ("36", "November 9, 2020"), ("9", "2011"), ("22", "2015"), ("36", "November 2020")]
     text = (DOCUMENTS / "ushrn-us-upr-global-scrutiny-2020.txt").read_text(encoding="utf-8")
     assert all(text[int(r["begin"]):int(r["begin"]) + len(r["anchor"])] == r["anchor"] for r in rows)
+
+
+# --- Slovenia's four reviews (issue 14), checked against the raw files --------------------
+
+SLOVENIA = {3: "ohchr-upr/slovenia/cycle3/thematic-list-UPR34.docx",
+            4: "ohchr-upr/slovenia/cycle4/thematic-list-UPR48.docx"}
+
+
+def list_rows(data: Path, cycle: int) -> list[dict[str, object]]:
+    """A thematic list's rows straight from its Word table (python-docx, not the loader):
+    paragraph, words without the states, states, position, themes."""
+    import docx
+
+    from hrkg.reference import resolver
+
+    res = resolver()
+    table = docx.Document(str(data / SLOVENIA[cycle])).tables[0]
+    rows = []
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        m = re.match(r"(\d+\.\d+) (.*)", cells[0].split("\n")[0])
+        if not m:
+            continue
+        groups = re.findall(r"\(([^()]+)\)", m.group(2))
+        states = {res.resolve(g) for g in groups} - {None}
+        words = re.sub(r"\s*\(([^()]+)\)", lambda g: "" if res.resolve(g.group(1)) else g.group(0),
+                       m.group(2)).strip(" ;.")
+        themes = []
+        for line in cells[2].split("\n"):
+            marker = line.strip().rstrip(":").lower()
+            if marker in ("sdgs", "affected persons", "groups of persons"):
+                break
+            if line.startswith("- "):
+                themes.append(line[2:].strip())
+        rows.append({"paragraph": m.group(1), "words": words, "states": states,
+                     "position": cells[1].strip().lower(), "themes": themes})
+    return rows
+
+
+def test_recommendations_per_session(store, data_dir: Path, upr_corpus) -> None:
+    per_session = defaultdict(set)
+    for r in upr_rows(data_dir):
+        if r["Response"] != "Voluntary Pledge":
+            per_session[r["Session"]].add(rec_key(r))
+    for iri in report_only_iris(upr_corpus):  # …/recommendation/upr/<session>/<ISO3>/para-…
+        per_session[iri.split("/")[-3]].add(iri)
+    got = {r["session"]: int(r["recommendations"])
+           for r in answer(store, "recommendations-per-session")}
+    # Slovenia's third and fourth reviews: one recommendation per paragraph of the list
+    assert got == {**{s: len(v) for s, v in per_session.items()}, "36": 347,
+                   "34": len(list_rows(data_dir, 3)), "48": len(list_rows(data_dir, 4))}
+    assert (got["34"], got["48"]) == (215, 254)
+
+
+def test_slovenia_international_instruments_four_cycles(store, data_dir: Path) -> None:
+    import csv as _csv
+
+    # cycles 1-2: UPR Info's rows with the theme, as UPR Info counts them
+    expected: Counter = Counter()
+    for r in upr_rows(data_dir):
+        if (r["To"] == "Slovenia" and r["Session"] in ("7", "20")
+                and r["Response"] != "Voluntary Pledge"
+                and "International instruments" in [t.strip() for t in r["Issue"].split(",")]):
+            expected[(1 if r["Session"] == "7" else 2,
+                      "supported" if r["Response"] == "Accepted" else "noted", rec_key(r))] += 1
+    counts = Counter((cycle, position) for cycle, position, _ in expected)
+    # cycles 3-4: the lists' rows with an OHCHR theme the reviewed table links to it
+    table = (Path(__file__).resolve().parent.parent / "data" / "reference" /
+             "ohchr-concepts.tsv").read_text(encoding="utf-8").splitlines()
+    linked = {r["label"] for r in _csv.DictReader([ln for ln in table if not ln.startswith("#")],
+                                                   delimiter="\t")
+              if r["scheme"] == "theme" and r["upr_info_theme"] == "International instruments"}
+    assert linked == {"Acceptance of international norms", "Scope of international obligations",
+                      "Ratification of & accession to international instruments"}
+    paragraphs = {}
+    for cycle in (3, 4):
+        mine = [r for r in list_rows(data_dir, cycle) if set(r["themes"]) & linked]
+        counts.update((cycle, r["position"]) for r in mine)
+        paragraphs[cycle] = sorted(str(r["paragraph"]) for r in mine)
+    rows = answer(store, "slovenia-international-instruments-four-cycles")
+    got = Counter((int(r["cycle"]), r["position"]) for r in rows)
+    assert got == counts
+    assert dict(got) == {(1, "supported"): 7, (1, "noted"): 5, (2, "supported"): 15,
+                         (2, "noted"): 9, (3, "supported"): 6, (3, "noted"): 9,
+                         (4, "supported"): 9, (4, "noted"): 6}
+    for cycle in (3, 4):
+        assert sorted(r["paragraph"] for r in rows if r["cycle"] == str(cycle)) == \
+            paragraphs[cycle]
+    assert {r["session"] for r in rows} == {"7", "20", "34", "48"}
+    # the themes each row came through: UPR Info's, then OHCHR's
+    assert {r["themes"] for r in rows if r["cycle"] in ("1", "2")} == {"International instruments"}
+    assert {r["themes"] for r in rows if r["cycle"] == "4"} == {
+        "Ratification of & accession to international instruments"}
+
+
+def test_slovenia_noted_then_supported(store, data_dir: Path) -> None:
+    from rapidfuzz import fuzz
+
+    noted3 = [r for r in list_rows(data_dir, 3) if r["position"] == "noted"]
+    supported4 = [r for r in list_rows(data_dir, 4) if r["position"] == "supported"]
+    expected = set()
+    for a in noted3:
+        for b in supported4:
+            wa, wb = norm(str(a["words"])), norm(str(b["words"]))
+            if (a["states"] & b["states"] and min(len(wa.split()), len(wb.split())) >= 5
+                    and fuzz.token_set_ratio(wa, wb) >= 85):
+                expected |= {(a["paragraph"], b["paragraph"], s) for s in a["states"] & b["states"]}
+    assert expected == {("122.7", "140.11", "MKD")}
+    rows = answer(store, "slovenia-noted-then-supported")
+    from hrkg.reference import resolver
+    assert {(r["paragraph3"], r["paragraph4"], resolver().resolve(r["state"])) for r in rows} \
+        == expected
+    assert rows[0]["text3"] == "Ratify the 1961 Convention on the Reduction of Statelessness"

@@ -252,7 +252,7 @@ def test_instruments_recommended_by_cycle(store, raw) -> None:
     short = {code: inst.short_name for code, inst in instruments().items()}
     recs, states = Counter(), defaultdict(set)
     for rec in raw.recs.values():
-        for code in instruments_mentioned(rec["text"]):
+        for code in instruments_mentioned(rec["text"], rec["session"]):
             key = (short[code], cycle(rec["session"]))
             recs[key] += 1
             states[key].add(rec["to"])

@@ -132,6 +132,19 @@ def test_the_default_graph_holds_each_fact_once(server, store) -> None:
     assert _json_count(q(server.url, plain)[2]) == "1"
 
 
+def test_answers_are_kept_for_queries_asked_again(server) -> None:
+    query = (f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s <{HR}iso3> ?o "
+             f"FILTER(?o != \"cache-{time.time_ns()}\") }}")
+    first = q(server.url, query)
+    second = q(server.url, query.replace("SELECT", "select"))  # the same query, spelt anew
+    assert first[0] == second[0] == 200 and first[2] == second[2]
+    assert "X-Hrkg-Cache" not in first[1] and second[1]["X-Hrkg-Cache"] == "hit"
+    assert q(server.url, query, "text/csv")[1].get("X-Hrkg-Cache") is None  # another format
+    clock = "SELECT (NOW() AS ?t) WHERE {}"
+    q(server.url, clock)
+    assert "X-Hrkg-Cache" not in q(server.url, clock)[1]  # the time is never kept
+
+
 def test_dataset_parameters(server) -> None:
     graph = "https://w3id.org/hrkg/id/graph/reference"
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{HR}iso3> ?o }}"
@@ -219,10 +232,10 @@ def rdflib_default():
     return DefaultGraph()
 
 
-def test_cors_only_when_asked(server, built, tmp_path) -> None:
+def test_cors_only_when_asked(server, small_built, tmp_path) -> None:
     _, headers, _ = q(server.url, COUNT_MEMBERS)
     assert "Access-Control-Allow-Origin" not in headers
-    other = Server(built[0], tmp_path, "--cors", "https://example.org")
+    other = Server(small_built, tmp_path, "--cors", "https://example.org")
     try:
         _, headers, _ = get(other.url + "/query?" + urllib.parse.urlencode(
             {"query": COUNT_MEMBERS}), headers={"Origin": "https://example.org"})
@@ -277,8 +290,8 @@ def test_port_taken_is_named(built, server) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_clean_stop_on_signals_and_an_immediate_restart(built, tmp_path, sig) -> None:
-    s = Server(built[0], tmp_path)
+def test_clean_stop_on_signals_and_an_immediate_restart(small_built, tmp_path, sig) -> None:
+    s = Server(small_built, tmp_path)
     assert len(s.workers()) == 2
     tree = s.pids()
     s.proc.send_signal(sig)
@@ -291,7 +304,7 @@ def test_clean_stop_on_signals_and_an_immediate_restart(built, tmp_path, sig) ->
     log = tmp_path / "again.log"
     with log.open("w") as err:
         again = subprocess.Popen([sys.executable, "-m", "hrkg", "serve", "--store",
-                                  str(built[0]), "--port", str(s.port)], stderr=err)
+                                  str(small_built), "--port", str(s.port)], stderr=err)
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:

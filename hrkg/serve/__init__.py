@@ -54,6 +54,7 @@ class Options:
     idle_timeout: float = 15
     body_timeout: float = 30
     send_timeout: float = 30
+    cache_mb: int = 64
     allow_hosts: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -144,7 +145,7 @@ async def _run(root: Path, opts: Options, sock: socket.socket) -> None:
     shown = f"[{opts.host}]" if ":" in opts.host else opts.host
     front = Front(pool, cors=opts.cors, public=f"http://{shown}:{opts.port}",
                   hosts=_hosts(opts), limits=limits, body_timeout=opts.body_timeout,
-                  send_timeout=opts.send_timeout)
+                  send_timeout=opts.send_timeout, cache_bytes=opts.cache_mb * mb)
     runner = web.AppRunner(make_app(front), access_log_class=AccessLog, access_log=log,
                            handle_signals=False, keepalive_timeout=opts.idle_timeout,
                            max_line_size=64 * 1024, max_field_size=8190)

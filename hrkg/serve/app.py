@@ -22,6 +22,8 @@ import asyncio
 import html
 import json
 import logging
+import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote
@@ -35,7 +37,7 @@ from hrkg.serve.pool import Answer, Pool, QueryFailed
 from hrkg.serve.sparql import Limits, Refused, prepare
 from hrkg.terms import HR, base
 
-__all__ = ["Front", "make_app", "AccessLog", "SECURITY_HEADERS"]
+__all__ = ["Front", "Results", "make_app", "AccessLog", "SECURITY_HEADERS"]
 
 log = logging.getLogger("hrkg.serve")
 
@@ -75,15 +77,59 @@ def _host_name(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+class Results:
+    """Answers kept for the queries asked again: the store does not change between builds,
+    so the same query (in its canonical form), the same Accept and the same dataset give the
+    same bytes. Only small answers are kept, within ``limit`` bytes in all, least recently
+    used first out; a new build empties it. Queries that ask for the time, a random number
+    or a fresh identifier are never kept."""
+
+    VOLATILE = re.compile(r"(?<![\w?$:])(NOW|RAND|UUID|STRUUID|BNODE)\(", re.I)
+    LARGEST = 256 * 1024
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used, self.generation = limit, 0, -1
+        self.items: OrderedDict[tuple[object, ...], tuple[str, bytes]] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def key(self, generation: int, query: str, *rest: object) -> tuple[object, ...] | None:
+        if not self.limit or self.VOLATILE.search(query):
+            return None
+        if generation != self.generation:
+            self.items.clear()
+            self.used, self.generation = 0, generation
+        return (query, *rest)
+
+    def get(self, key: tuple[object, ...]) -> tuple[str, bytes] | None:
+        found = self.items.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.items.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: tuple[object, ...], ctype: str, body: bytes) -> None:
+        if len(body) > self.LARGEST or key in self.items:
+            return
+        self.items[key] = (ctype, body)
+        self.used += len(body)
+        while self.used > self.limit and self.items:
+            _, (_, old) = self.items.popitem(last=False)
+            self.used -= len(old)
+
+
 class Front:
     def __init__(self, pool: Pool, *, cors: str | None, public: str, hosts: set[str],
-                 limits: Limits, body_timeout: float = 30, send_timeout: float = 30) -> None:
+                 limits: Limits, body_timeout: float = 30, send_timeout: float = 30,
+                 cache_bytes: int = 64_000_000) -> None:
         self.pool, self.cors, self.public = pool, cors, public.rstrip("/")
         self.hosts = {h.lower() for h in hosts}
         self.limits = limits
         self.body_timeout, self.send_timeout = body_timeout, send_timeout
         self._void: tuple[int, bytes] | None = None
         self.prepare = lru_cache(maxsize=2048)(lambda text: prepare(text, limits))
+        self.results = Results(cache_bytes)
 
     # -- what every request passes ---------------------------------------------------------
     @web.middleware
@@ -179,6 +225,9 @@ class Front:
                         request.remote, self.send_timeout)
             if request.transport is not None:
                 request.transport.abort()
+        except ConnectionError:  # the client went away mid-result: nothing to answer
+            log.info("hrkg: %s closed the connection before its result was sent",
+                     request.remote)
         finally:
             answer.close()
         return response
@@ -223,12 +272,21 @@ class Front:
             prepared = self.prepare(texts[0])
         except Refused as refused:
             return _error(refused.status, refused.message)
+        accept = request.headers.get("Accept", "*/*")
+        key = self.results.key(self.pool.generation, prepared, accept,
+                               tuple(graphs["default-graph-uri"]),
+                               tuple(graphs["named-graph-uri"]))
+        kept = self.results.get(key) if key is not None else None
+        if kept is not None:
+            return web.Response(body=kept[1], headers={"Content-Type": kept[0],
+                                                       "X-Hrkg-Cache": "hit"})
         try:
-            answer = await self.pool.query(prepared, request.headers.get("Accept", "*/*"),
-                                           graphs["default-graph-uri"],
+            answer = await self.pool.query(prepared, accept, graphs["default-graph-uri"],
                                            graphs["named-graph-uri"])
         except QueryFailed as failed:
             return _error(failed.status, failed.message)
+        if key is not None and answer.fd is None:
+            self.results.put(key, answer.ctype, answer.body)
         return await self._send(request, answer)
 
     def _service_description(self, request: web.Request) -> web.Response:

@@ -12,7 +12,8 @@ for a second reading:
 - prefixed names expanded to full IRIs, PREFIX declarations dropped;
 - strings decoded (``\\u`` and ``\\t`` escapes) and written with ``"`` and the four escapes
   ``\\\\ \\" \\n \\r`` only; IRIs decoded the same way;
-- comments dropped, ``$x`` written ``?x``.
+- comments dropped, ``$x`` written ``?x``, keywords in capitals (they are case-insensitive,
+  but for ``a``).
 
 So what was checked is what runs: a SERVICE keyword in the engine's input is a SERVICE token
 here, and is refused. This is a defence in depth; the processes that evaluate queries
@@ -187,6 +188,8 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
             token = "?" + token[1:]
         elif kind == "word":
             word = token.upper()
+            if token not in ("a", "true", "false"):  # 'a' is the one case-sensitive keyword
+                token = word
             if word == "SERVICE":
                 raise Refused(400, "SERVICE is refused here: this endpoint does not query "
                                    "other endpoints. Remove the SERVICE clause.")
