@@ -12,7 +12,7 @@ from pathlib import Path
 from bundled import build_bundled, print_table
 from pyoxigraph import RdfFormat, Store
 
-from hrkg.store import current_store
+from hrkg.graph.store import current_store
 
 
 def main() -> None:

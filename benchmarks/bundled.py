@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from hrkg.build import BuildResult, build
-from hrkg.data import data_dir
+from hrkg.datasets import data_dir
+from hrkg.graph.build import BuildResult, build
 
 
 def build_bundled(root: Path, validate: bool) -> BuildResult:

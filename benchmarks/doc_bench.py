@@ -27,8 +27,8 @@ from bundled import print_table  # noqa: E402
 from hrkg.loaders.base import LoadReport, Source  # noqa: E402
 from hrkg.loaders.web_page import WebPageLoader  # noqa: E402
 
-from hrkg.docentities import extract  # noqa: E402
-from hrkg.doctext import read_page  # noqa: E402
+from hrkg.text.docentities import extract  # noqa: E402
+from hrkg.text.doctext import read_page  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "data" / "documents"
 REPEAT = 100
@@ -86,8 +86,8 @@ def measure(name: str, paths: list[Path]) -> list[tuple[str, str, str]]:
 def _load_vs_validation() -> list[tuple[str, str, str]]:
     import os
 
-    from hrkg.build import build, load_files
-    from hrkg.data import data_dir
+    from hrkg.datasets import data_dir
+    from hrkg.graph.build import build, load_files
 
     data = data_dir(os.environ.get("HRKG_DATA"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,9 +20,9 @@ from hrkg.loaders.base import LoadReport, Source
 from hrkg.loaders.thematic_list import read as read_list
 from hrkg.loaders.upr_report_text import pdf_pages
 
-from hrkg.data import data_dir
-from hrkg.reference import resolver
-from hrkg.registry import loader_for
+from hrkg.datasets import data_dir
+from hrkg.graph.registry import loader_for
+from hrkg.reference.states import resolver
 
 
 def main() -> None:

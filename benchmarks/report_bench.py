@@ -18,8 +18,8 @@ from bundled import print_table, timed
 from hrkg.loaders.upr_report import reconcile_report, upr_info_index
 from hrkg.loaders.upr_report_text import decode, read
 
-from hrkg.data import data_dir
-from hrkg.reference import resolver
+from hrkg.datasets import data_dir
+from hrkg.reference.states import resolver
 from hrkg.terms import normalise_text
 
 

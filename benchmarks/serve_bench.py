@@ -30,10 +30,10 @@ from pathlib import Path
 
 import aiohttp
 
+from hrkg.graph.store import current_store
 from hrkg.resources import query_files
 from hrkg.serve import free_port
 from hrkg.serve.engine import SNAPSHOT
-from hrkg.store import current_store
 
 LIGHT = "state-treaty-actions.rq"
 RESEARCH = {"recommendations-by-regional-group", "support-by-regional-group",

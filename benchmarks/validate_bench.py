@@ -1,5 +1,5 @@
 """Validation benchmark: the fast engine against pySHACL, in the same run, on generated graphs
-shaped like ours (hrkg.synthetic) of 100k, 1M and 3M triples and on the bundled graph (the
+shaped like ours (hrkg.validation.synthetic) of 100k, 1M and 3M triples and on the bundled graph (the
 built store), the latter also as the whole ``hrkg validate`` command. Each measurement runs in
 its own process, so its peak memory is its own.
 
@@ -50,7 +50,13 @@ def one(engine: str, target: str) -> dict[str, float | int]:
     from pyoxigraph import Store
 
     from hrkg.resources import ontology_files
-    from hrkg.validate import _load, pyshacl_results, shapes_graph, union_graph, validate_store
+    from hrkg.validation.validate import (
+        _load,
+        pyshacl_results,
+        shapes_graph,
+        union_graph,
+        validate_store,
+    )
 
     t = time.perf_counter()
     quads = None
@@ -100,12 +106,12 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(*args.one)))
         return
-    from hrkg.synthetic import write
+    from hrkg.validation.synthetic import write
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        from hrkg.store import current_store
+        from hrkg.graph.store import current_store
 
         root = Path(args.store) if args.store else bundled_store(tmp)
         store = current_store(root)

@@ -36,12 +36,12 @@ from hrkg.loaders.upr_report import upr_info_index
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
-from hrkg.mentions import instruments_mentioned
-from hrkg.ohchr_schemes import concept_for, persons_iri, sdg_iri, sdg_labels, theme_iri
-from hrkg.reconcile import Candidate, match
-from hrkg.reference import instrument_iri, resolver, state_iri
+from hrkg.reference.ohchr_schemes import concept_for, persons_iri, sdg_iri, sdg_labels, theme_iri
+from hrkg.reference.states import instrument_iri, resolver, state_iri
+from hrkg.reference.upr import RESPONSES, cycle_of, review_iri, review_quads
 from hrkg.terms import DCTERMS, HR, PROV, RDF, SKOS, XSD, en, lit, normalise_text, rid, typed
-from hrkg.upr import RESPONSES, cycle_of, review_iri, review_quads
+from hrkg.text.mentions import instruments_mentioned
+from hrkg.text.reconcile import Candidate, match
 
 __all__ = ["OhchrThematicListLoader", "list_document_iri", "report_symbol_of"]
 

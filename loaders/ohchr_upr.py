@@ -6,11 +6,11 @@ on its first page).
   symbol) and every recommendation by paragraph, with its words, recommending states, the
   report's group, the page it is on. Where the UPR Info export holds the review (sessions
   1–20) the report's items are matched to UPR Info's recommendations as the ``upr-report``
-  loader matches them (:func:`hrkg.reconcile.match`) and the report's facts go on UPR Info's
+  loader matches them (:func:`hrkg.text.reconcile.match`) and the report's facts go on UPR Info's
   nodes; otherwise each paragraph is one node, ``…/recommendation/upr/<session>/<ISO3>/
   para-<paragraph>``, the IRI the addendum and the thematic list give it too. A
   recommendation a state made in the previous review of the same state in nearly the same
-  words (:func:`hrkg.reconcile.similar`) is linked to it: ``hr:repeats``.
+  words (:func:`hrkg.text.reconcile.similar`) is linked to it: ``hr:repeats``.
 - **Addendum** (…/Add.1): each recommendation's position (``hr:response``), the addendum's
   category (accepted; already implemented or in the process of implementation; noted), the
   paragraph that says it (``hr:positionSource``, ``hr:positionParagraph``). Its counts are
@@ -18,7 +18,7 @@ on its first page).
 - **Decision** (A/HRC/DEC/…): the day the Council adopted the outcome (``hr:adoptionDate``).
 - **National report, UN compilation, stakeholders' summary** (A/HRC/WG.6/…/1–3): an
   ``hr:Document`` each, with its text and the states and instruments it names as
-  ``hr:Mention`` s with character offsets (:func:`hrkg.docentities.extract`).
+  ``hr:Mention`` s with character offsets (:func:`hrkg.text.docentities.extract`).
 
 Every document is an ``hr:Document`` (``id/document/un/<symbol>``) with its symbol, type,
 date of issue and review, and the review links it (``hr:reviewDocument``).
@@ -54,13 +54,13 @@ from hrkg.loaders.upr_info import UprInfoCsvLoader
 from hrkg.loaders.upr_report import GROUPS, Reconciled, reconcile_report, upr_info_index
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.docentities import extract
 from hrkg.errors import LoaderError
-from hrkg.mentions import instruments_mentioned
-from hrkg.reconcile import Candidate, similar
-from hrkg.reference import instrument_iri, resolver, state_iri
+from hrkg.reference.states import instrument_iri, resolver, state_iri
+from hrkg.reference.upr import review_iri, review_quads
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, en, lit, rid, slug, typed
-from hrkg.upr import review_iri, review_quads
+from hrkg.text.docentities import extract
+from hrkg.text.mentions import instruments_mentioned
+from hrkg.text.reconcile import Candidate, similar
 
 __all__ = ["OhchrUprLoader", "ReviewReading", "read_review", "un_documents", "document_iri",
            "paragraph_iri", "positions_above", "upr_info_responses", "addendum_of",
@@ -345,7 +345,7 @@ class OhchrUprLoader(Loader):
     def _repeats(self, source: Source, reading: ReviewReading,
                  report: LoadReport) -> Iterator[Quad]:
         """``hr:repeats``: this review's recommendations that a state made in the previous
-        review of the same state too, in nearly the same words (:func:`hrkg.reconcile.similar`)."""
+        review of the same state too, in nearly the same words (:func:`hrkg.text.reconcile.similar`)."""
         earlier = previous_review(source.root, reading)
         if earlier is None:
             return

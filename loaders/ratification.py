@@ -22,9 +22,9 @@ from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.data import manifest
+from hrkg.datasets import manifest
 from hrkg.errors import LoaderError
-from hrkg.reference import Instrument, instrument_for_table, resolver, state_iri
+from hrkg.reference.states import Instrument, instrument_for_table, resolver, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
 
 # The tables' snapshot: the date of the pinned commit of their repository (data/MANIFEST.tsv),

@@ -17,11 +17,11 @@ from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.mentions import instruments_mentioned
-from hrkg.reference import instrument_iri, resolver, state_iri
-from hrkg.schemes import concepts_in
+from hrkg.reference.schemes import concepts_in
+from hrkg.reference.states import instrument_iri, resolver, state_iri
+from hrkg.reference.upr import RESPONSES, review_iri, review_quads
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, text_key, typed
-from hrkg.upr import RESPONSES, review_iri, review_quads
+from hrkg.text.mentions import instruments_mentioned
 
 COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org",
            "Response", "Action", "Issue", "Session"]

@@ -6,7 +6,7 @@ recommending states as written and resolved, and the group the report puts it in
 support / will be examined / did not enjoy support / made, whatever the report's wording).
 
 Reconciliation: a recommendation the UPR Info export also holds (same review, a shared
-recommending state, the same text after normalising; :mod:`hrkg.reconcile`) is the same
+recommending state, the same text after normalising; :mod:`hrkg.text.reconcile`) is the same
 ``hr:Recommendation`` node — the UPR Info IRI — with the report's facts in the report's
 graph (``hr:reportText``, ``hr:paragraph``, ``hr:reportGroup``, ...). A recommendation
 only the report holds gets an IRI of its own from its paragraph
@@ -33,12 +33,12 @@ from hrkg.loaders.upr_report_text import Item, Report, read
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
-from hrkg.mentions import instruments_mentioned
-from hrkg.reconcile import Candidate, Fold, Match, fold, match
-from hrkg.reference import instrument_iri, read_tsv, resolver, session_iri, state_iri
+from hrkg.reference.states import instrument_iri, read_tsv, resolver, session_iri, state_iri
+from hrkg.reference.upr import cycle_of, review_iri
 from hrkg.resources import resource_dir
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
-from hrkg.upr import cycle_of, review_iri
+from hrkg.text.mentions import instruments_mentioned
+from hrkg.text.reconcile import Candidate, Fold, Match, fold, match
 
 __all__ = ["UprReportLoader", "Reconciled", "reconcile", "reconcile_report", "upr_info_index",
            "report_symbols", "report_items", "text_twin", "GROUPS", "NO_PARTNER"]

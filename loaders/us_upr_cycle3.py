@@ -17,10 +17,10 @@ from hrkg.loaders._csv import read_csv
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.mentions import instruments_mentioned
-from hrkg.reference import instrument_iri, normalise_name, resolver, session_iri, state_iri
+from hrkg.reference.states import instrument_iri, normalise_name, resolver, session_iri, state_iri
+from hrkg.reference.upr import RESPONSES, cycle_of, review_iri
 from hrkg.terms import HR, PROV, RDF, SKOS, XSD, en, lit, rid, slug, typed
-from hrkg.upr import RESPONSES, cycle_of, review_iri
+from hrkg.text.mentions import instruments_mentioned
 
 COLUMNS = ["paragraph", "recommending_state", "position", "primary_theme", "text"]
 SESSION, STATE, SYMBOL, DATE = 36, "USA", "A/HRC/46/15", "2020-11-09"

@@ -12,7 +12,7 @@ heading"``). A news list (lines "Jan 10, 2017 | Secretary of State John
 Kerry" under a title) becomes one ``hr:Document`` per item, ``dcterms:isPartOf`` the page, with
 its own title, date, byline and creator.
 
-What the text names (``hrkg.docentities``) is linked to the graph's IRIs: states, instruments,
+What the text names (``hrkg.text.docentities``) is linked to the graph's IRIs: states, instruments,
 domestic laws, UPR reviews, people with their positions, organisations; each mention is an
 ``hr:Mention`` with character offsets into its document's ``hr:content``; each treaty action
 the text states with a date is an ``hr:Signature`` / ``hr:Ratification`` / ``hr:Accession`` of
@@ -36,12 +36,12 @@ from urllib.parse import urlsplit
 from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.docentities import Extraction, dates_in, extract, known_org_key, organizations
-from hrkg.doctext import Page, line_of, read_page
 from hrkg.errors import LoaderError
-from hrkg.reference import family_iri, instrument_iri, session_iri, state_iri
+from hrkg.reference.states import family_iri, instrument_iri, session_iri, state_iri
+from hrkg.reference.upr import cycle_of, review_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed
-from hrkg.upr import cycle_of, review_iri
+from hrkg.text.docentities import Extraction, dates_in, extract, known_org_key, organizations
+from hrkg.text.doctext import Page, line_of, read_page
 
 __all__ = ["WebPageLoader", "Item", "listing_items", "document_iri"]
 

@@ -49,7 +49,7 @@ def small_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def store(built):
-    from hrkg.store import open_read_only
+    from hrkg.graph.store import open_read_only
     return open_read_only(built[0])
 
 
@@ -60,8 +60,8 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="session")
 def upr_corpus(data_dir: Path):
-    """The UPR reports read and matched against UPR Info (hrkg.upr_corpus), once."""
-    from hrkg.upr_corpus import corpus
+    """The UPR reports read and matched against UPR Info (hrkg.loaders.upr_corpus), once."""
+    from hrkg.loaders.upr_corpus import corpus
     return corpus(data_dir)
 
 

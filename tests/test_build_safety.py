@@ -13,8 +13,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from hrkg.cli import cli
-from hrkg.data import manifest
-from hrkg.store import current_store, locked
+from hrkg.datasets import manifest
+from hrkg.graph.store import current_store, locked
 
 
 def _run(*args: str) -> tuple[int, str]:

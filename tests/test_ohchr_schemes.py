@@ -10,10 +10,10 @@ from pathlib import Path
 from hrkg.loaders.thematic_list import read
 from pyoxigraph import RdfFormat, parse
 
-from hrkg.ohchr_schemes import concept_for, concepts, generate, label_key, sdg_labels
-from hrkg.reference import resolver
+from hrkg.reference.ohchr_schemes import concept_for, concepts, generate, label_key, sdg_labels
+from hrkg.reference.schemes import concepts_in
+from hrkg.reference.states import resolver
 from hrkg.resources import resource_dir
-from hrkg.schemes import concepts_in
 from hrkg.terms import SKOS
 
 LISTS = ["ohchr-upr/slovenia/cycle3/thematic-list-UPR34.docx",
@@ -22,7 +22,7 @@ LISTS = ["ohchr-upr/slovenia/cycle3/thematic-list-UPR34.docx",
 
 def test_the_turtle_is_generated_from_the_tables() -> None:
     committed = (resource_dir("ontology") / "ohchr-schemes.ttl").read_text(encoding="utf-8")
-    assert committed == generate(), "run: python -m hrkg.ohchr_schemes > ontology/ohchr-schemes.ttl"
+    assert committed == generate(), "run: python -m hrkg.reference.ohchr_schemes > ontology/ohchr-schemes.ttl"
     triples = list(parse(committed.encode(), format=RdfFormat.TURTLE))
     schemes = Counter(t.object.value.rsplit("#", 1)[1] for t in triples
                       if t.predicate == SKOS.inScheme)

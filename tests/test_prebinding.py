@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hrkg.prebinding import PrebindingError, analyse
+from hrkg.validation.prebinding import PrebindingError, analyse
 
 PREFIX = "PREFIX ex: <http://example.org/>\n"
 PREBOUND = {"this", "value", "currentShape", "shapesGraph"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hrkg.query import run_query
+from hrkg.graph.query import run_query
 from hrkg.resources import query_files
 from tests.conftest import report_only_iris
 
@@ -60,7 +60,7 @@ def test_iccpr_parties_not_op2(store, data_dir: Path) -> None:
 
 
 def test_parties_per_instrument(store, data_dir: Path) -> None:
-    from hrkg.reference import instruments
+    from hrkg.reference.states import instruments
     got = {r["instrument"]: int(r["parties"]) for r in answer(store, "parties-per-instrument")}
     for ins in instruments().values():
         if not ins.table:
@@ -118,9 +118,8 @@ def _report_cedaw_ratification(data_dir: Path) -> int:
     """(recommendation, state) pairs the reports add: the states of the recommendations only
     they hold, and the states a report names for a UPR Info recommendation that UPR Info
     does not (the report's claim, asserted in the report's graph)."""
+    from hrkg.loaders.upr_corpus import report_files
     from hrkg.loaders.upr_report import reconcile, upr_info_index
-
-    from hrkg.upr_corpus import report_files
 
     pairs = set()
     for path in report_files(data_dir):
@@ -191,7 +190,7 @@ def test_recommendation_provenance(store, data_dir: Path) -> None:
 
     from hrkg.loaders.upr_report_text import read
 
-    from hrkg.reference import resolver
+    from hrkg.reference.states import resolver
 
     path = data_dir / "upr-info" / "sessions-06-09.csv"
     lines = path.read_bytes().decode("mac_roman").split("\r")
@@ -229,7 +228,7 @@ def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
 def test_report_paragraphs(store, data_dir: Path) -> None:
     from hrkg.loaders.upr_report_text import read
 
-    from hrkg.reference import resolver
+    from hrkg.reference.states import resolver
 
     res = resolver()
     items = read(data_dir / "upr-reports" / "txt" / "unitedstatesofamerica2011.txt",
@@ -304,7 +303,7 @@ def list_rows(data: Path, cycle: int) -> list[dict[str, object]]:
     paragraph, words without the states, states, position, themes."""
     import docx
 
-    from hrkg.reference import resolver
+    from hrkg.reference.states import resolver
 
     res = resolver()
     table = docx.Document(str(data / SLOVENIA[cycle])).tables[0]
@@ -400,7 +399,7 @@ def test_slovenia_noted_then_supported(store, data_dir: Path) -> None:
                 expected |= {(a["paragraph"], b["paragraph"], s) for s in a["states"] & b["states"]}
     assert expected == {("122.7", "140.11", "MKD")}
     rows = answer(store, "slovenia-noted-then-supported")
-    from hrkg.reference import resolver
+    from hrkg.reference.states import resolver
     assert {(r["paragraph3"], r["paragraph4"], resolver().resolve(r["state"])) for r in rows} \
         == expected
     assert rows[0]["text3"] == "Ratify the 1961 Convention on the Reduction of Statelessness"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from hrkg.mentions import instruments_mentioned
-from hrkg.reference import instruments, read_tsv, resolver
+from hrkg.reference.states import instruments, read_tsv, resolver
 from hrkg.resources import resource_dir
+from hrkg.text.mentions import instruments_mentioned
 from tests.test_queries import answer, rec_key, table, upr_rows
 
 HR = "https://w3id.org/hrkg/ontology#"

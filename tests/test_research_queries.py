@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from hrkg.mentions import instruments_mentioned
-from hrkg.reference import instruments, resolver
+from hrkg.reference.states import instruments, resolver
 from hrkg.resources import resource_dir
 from hrkg.terms import rid
+from hrkg.text.mentions import instruments_mentioned
 from tests.conftest import report_only_iris
 from tests.test_queries import QUERIES, rec_key, table, upr_rows
 

@@ -20,7 +20,7 @@ import rdflib
 from click.testing import CliRunner
 
 from hrkg.cli import cli
-from hrkg.query import run_query
+from hrkg.graph.query import run_query
 from hrkg.resources import query_files
 from hrkg.serve import free_port
 from tests.browser import Page

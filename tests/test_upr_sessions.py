@@ -8,7 +8,7 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-from hrkg.reference import read_tsv, upr_sessions
+from hrkg.reference.states import read_tsv, upr_sessions
 from hrkg.resources import resource_dir
 
 TABLE = resource_dir("data") / "reference" / "upr-sessions.tsv"

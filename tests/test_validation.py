@@ -24,10 +24,10 @@ from rdflib.namespace import SH
 from hrkg.cli import cli
 from hrkg.errors import ShapeError
 from hrkg.resources import resource_dir
-from hrkg.shacl import Validator
-from hrkg.synthetic import FAULTS
-from hrkg.synthetic import write as write_graph
-from hrkg.validate import shapes_graph, validate_files, validate_store
+from hrkg.validation.engine import Validator
+from hrkg.validation.synthetic import FAULTS
+from hrkg.validation.synthetic import write as write_graph
+from hrkg.validation.validate import shapes_graph, validate_files, validate_store
 from tests.conftest import REPO, run
 
 SHAPE_TESTS = sorted((resource_dir("shapes") / "tests").glob("*/*.ttl"))
@@ -172,7 +172,7 @@ def test_json_report_matches_its_schema(broken: Path) -> None:
     code, out = run("validate", "--format", "json", str(broken))
     assert code == 1
     doc = json.loads(out)
-    schema = json.loads((REPO / "hrkg" / "validation-report.schema.json").read_text())
+    schema = json.loads((REPO / "hrkg" / "validation" / "validation-report.schema.json").read_text())
     jsonschema.validate(doc, schema)
     report = validate_files([broken])
     assert doc["counts"] == {"violation": report.violations, "warning": report.warnings,
@@ -581,7 +581,7 @@ def test_lines_by_format(tmp_path: Path) -> None:
 
 
 def test_threads_give_the_same_results(broken: Path) -> None:
-    from hrkg.validate import files_store
+    from hrkg.validation.validate import files_store
     store = files_store([broken])
     validator = Validator(shapes_graph())
     one = Counter(validator.run(store, threads=1))

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import cast
 
 from hrkg.errors import HrkgError
-from hrkg.store import current_store
+from hrkg.graph.store import current_store
 
 __all__ = ["Options", "serve", "free_port", "bind"]
 

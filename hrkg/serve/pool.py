@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from hrkg.errors import HrkgError, StoreError
+from hrkg.graph.store import current_store
 from hrkg.serve.sparql import Limits
 from hrkg.serve.wire import areceive, asend, receive, send
-from hrkg.store import current_store
 
 __all__ = ["Settings", "Answer", "QueryFailed", "EngineError", "Engine", "Pool",
            "timeout_message", "too_large_message"]

@@ -116,8 +116,8 @@ def test_a_page_is_added_with_its_sidecar(server: str, tmp_path: Path) -> None:
 
 
 def test_what_is_added_is_built(server: str, tmp_path: Path) -> None:
-    from hrkg.build import build
-    from hrkg.store import open_read_only
+    from hrkg.graph.build import build
+    from hrkg.graph.store import open_read_only
 
     assert add(tmp_path, f"{server}/page.html")[0] == 0
     result = build(tmp_path, tmp_path / "store", validate=False)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hrkg.build import build, discover, load_files
 from hrkg.cli import cli
-from hrkg.store import open_read_only
+from hrkg.graph.build import build, discover, load_files
+from hrkg.graph.store import open_read_only
 from tests.documents.pdfmaker import make_pdf
 
 HR = "https://w3id.org/hrkg/ontology#"

@@ -50,7 +50,7 @@ class Score:
 def _laws_apart(pairs: dict[str, set]) -> dict[str, set]:
     """Instrument keys the reference table does not hold are domestic laws: their own kind,
     so that a gold set that does not annotate laws is not scored on them."""
-    from hrkg.reference import instruments
+    from hrkg.reference.states import instruments
 
     known = instruments()
     laws = {p for p in pairs.get("instruments", set()) if p[1] not in known}
@@ -220,7 +220,7 @@ def main() -> None:
     else:
         gold = yaml.safe_load((GOLD / "seeds.yaml").read_text(encoding="utf-8"))
         if args.store:
-            from hrkg.store import open_read_only
+            from hrkg.graph.store import open_read_only
             store = open_read_only(Path(args.store))
         else:
             store = Store()

@@ -1,4 +1,4 @@
-"""hrkg's instrument tagger (:mod:`hrkg.mentions`, which the loaders use for
+"""hrkg's instrument tagger (:mod:`hrkg.text.mentions`, which the loaders use for
 ``hr:mentionsInstrument``) on the hand-annotated gold sample (issue 13): the goals are
 ≥ 0.97 micro precision and recall, and ≥ 0.9 for each instrument with 20 or more gold
 mentions (13 of the 38 instruments the sample holds; the others are too rare in it to be
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hrkg.mentions import instruments_mentioned
+from hrkg.text.mentions import instruments_mentioned
 from tests.gold.score_instruments import report, score
 
 FREQUENT = {"OPCAT", "CPED", "CRPD", "CAT", "ICCPR-OP2", "ROME-STATUTE", "CRC", "ICCPR",

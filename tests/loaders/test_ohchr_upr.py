@@ -23,7 +23,7 @@ from hrkg.loaders.upr_report_text import Item, read
 from pyoxigraph import Quad
 
 from hrkg.errors import LoaderError
-from hrkg.reference import resolver
+from hrkg.reference.states import resolver
 from hrkg.terms import HR
 
 R = resolver()
@@ -367,7 +367,7 @@ def test_built_store_one_node_many_sources(store) -> None:
     """In the built graph: each review with its dates and documents; a recommendation of
     cycle 4 is one node with the facts of the report, the addendum and the list, each in its
     own graph; the review documents with their mentions."""
-    from hrkg.query import run_query
+    from hrkg.graph.query import run_query
 
     def rows(q: str) -> list[list[str]]:
         a = run_query(store, "PREFIX hr: <https://w3id.org/hrkg/ontology#> " + q)

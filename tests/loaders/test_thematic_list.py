@@ -16,7 +16,7 @@ from hrkg.loaders.thematic_list import MAX_UNPACKED, ThematicList, read
 from pyoxigraph import Quad
 
 from hrkg.errors import LoaderError
-from hrkg.reference import resolver
+from hrkg.reference.states import resolver
 from hrkg.terms import HR, RDF, SKOS
 
 R = resolver()
@@ -323,8 +323,8 @@ def test_list_alone_gives_the_words(tmp_path: Path, data_dir: Path) -> None:
     # and what the list alone gives is valid: no reference to a document the graph lacks
     from pyoxigraph import Store
 
-    from hrkg.reference import ReferenceFacts, reference_quads
-    from hrkg.validate import load_ontology, validate_store
+    from hrkg.reference.states import ReferenceFacts, reference_quads
+    from hrkg.validation.validate import load_ontology, validate_store
     store = Store()
     load_ontology(store)
     store.extend(reference_quads(ReferenceFacts(set(), {}, [])))

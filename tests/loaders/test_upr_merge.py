@@ -11,8 +11,8 @@ import pytest
 from hrkg.loaders.upr_report import NO_PARTNER, reconcile, report_items
 from hrkg.loaders.upr_report_text import group_of
 
-from hrkg.reconcile import Candidate, Match, fold
-from hrkg.reference import read_tsv
+from hrkg.reference.states import read_tsv
+from hrkg.text.reconcile import Candidate, Match, fold
 
 GROUPS = Path(__file__).parent / "input" / "upr-report-groups.tsv"
 

@@ -14,8 +14,8 @@ from hrkg.loaders.upr_report import UprReportLoader, reconcile, report_symbols
 from hrkg.loaders.upr_report_text import read
 from pyoxigraph import Store
 
-from hrkg.query import run_query
-from hrkg.reference import resolver
+from hrkg.graph.query import run_query
+from hrkg.reference.states import resolver
 from hrkg.terms import HR, RDF, rid
 from tests.conftest import run
 

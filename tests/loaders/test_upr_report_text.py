@@ -9,7 +9,7 @@ import pytest
 from hrkg.loaders.upr_report_text import decode, parse, read, split_states
 
 from hrkg.errors import LoaderError
-from hrkg.reference import resolver
+from hrkg.reference.states import resolver
 
 R = resolver()
 

@@ -12,8 +12,8 @@ from hrkg.loaders.base import LoadReport, Source
 from hrkg.loaders.web_page import WebPageLoader
 from pyoxigraph import Store
 
-from hrkg.docentities import extract, person_key
-from hrkg.store import open_read_only
+from hrkg.graph.store import open_read_only
+from hrkg.text.docentities import extract, person_key
 from tests.gold.score import GOLD, load_documents, score, unseen_documents
 
 REPO = Path(__file__).resolve().parents[2]

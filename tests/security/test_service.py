@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from hrkg.graph.store import current_store
 from hrkg.serve import sandbox
 from hrkg.serve.wire import receive, send
-from hrkg.store import current_store
 from tests.servers import get, q
 
 

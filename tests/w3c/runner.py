@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
-from hrkg.data import data_dir
+from hrkg.datasets import data_dir
 from hrkg.errors import HrkgError
 
 __all__ = ["Case", "Outcome", "cases", "run_case", "suite_root"]
@@ -137,8 +137,8 @@ def _report_part(g: rdflib.Graph, report: rdflib.term.Node) -> rdflib.Graph:
 
 
 def _actual(case: Case, engine: str) -> rdflib.Graph:
-    from hrkg.formats import report_graph
-    from hrkg.validate import validate_files
+    from hrkg.validation.formats import report_graph
+    from hrkg.validation.validate import validate_files
 
     report = validate_files([case.data], engine, shapes=[str(case.shapes)])
     g = report_graph(report, sources=False)
@@ -152,7 +152,7 @@ def _signatures(g: rdflib.Graph) -> Counter[str]:
     def term(p: rdflib.term.Node, o: rdflib.term.Node) -> str:
         if isinstance(o, rdflib.BNode):
             if p == SH.resultPath:
-                from hrkg.shacl import path_text
+                from hrkg.validation.engine import path_text
                 try:
                     return path_text(g, o)
                 except HrkgError:

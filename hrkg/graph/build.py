@@ -15,18 +15,11 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
-from hrkg.data import FileStatus, check, how_to_get, manifest
-from hrkg.derive import INFERRED_GRAPH, derive
+from hrkg.datasets import FileStatus, check, how_to_get, manifest
 from hrkg.errors import DataError, StoreError
-from hrkg.loaders.base import Loader, LoadReport, Source
-from hrkg.loaders.ratification import un_members
-from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
-from hrkg.loaders.upr_info import read_rows
-from hrkg.loaders.web_page import document_key
-from hrkg.reference import ReferenceFacts, reference_quads, resolver
-from hrkg.registry import loader_for, require_loader_for
-from hrkg.resources import resource_dir
-from hrkg.store import (
+from hrkg.graph.derive import INFERRED_GRAPH, derive
+from hrkg.graph.registry import loader_for, require_loader_for
+from hrkg.graph.store import (
     INFO,
     SNAPSHOT,
     current_store,
@@ -36,8 +29,15 @@ from hrkg.store import (
     remove_leftovers,
     switch,
 )
+from hrkg.loaders.base import Loader, LoadReport, Source
+from hrkg.loaders.ratification import un_members
+from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
+from hrkg.loaders.upr_info import read_rows
+from hrkg.loaders.web_page import document_key
+from hrkg.reference.states import ReferenceFacts, reference_quads, resolver
+from hrkg.resources import resource_dir
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
-from hrkg.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
+from hrkg.validation.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
 __all__ = ["BuildResult", "build", "load_files", "discover", "unpinned", "ONTOLOGY_GRAPH",
            "BUILD_GRAPH", "INFERRED_GRAPH"]
@@ -66,7 +66,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     triples: int = 0  # quads in the named graphs
     facts: int = 0  # distinct triples: the default graph
-    derived: int = 0  # quads of the inferred graph (hrkg.derive)
+    derived: int = 0  # quads of the inferred graph (hrkg.graph.derive)
     failed: str | None = None
     dropped: list[str] = field(default_factory=list)  # hrkg load --keep-going: rows not loaded
     conflicts: list[str] = field(default_factory=list)  # documents left out: name taken
@@ -300,7 +300,7 @@ def _finish(store: Store, result: BuildResult, validate: bool, progress: Progres
 
 def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -> Path:
     """The staged graph becomes the current store: what the graphs imply in the graph
-    ``id/graph/inferred`` (:mod:`hrkg.derive`), every fact once in the default graph, the
+    ``id/graph/inferred`` (:mod:`hrkg.graph.derive`), every fact once in the default graph, the
     snapshot the server loads, the Oxigraph store made from it, then the switch."""
     progress("deriving")
     t = time.perf_counter()

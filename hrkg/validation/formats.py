@@ -1,5 +1,5 @@
 """Validation reports for people and for machines: text, Turtle (an ``sh:ValidationReport``),
-JSON (schema: ``hrkg/validation-report.schema.json``), JUnit XML, GitHub Actions annotations
+JSON (schema: ``hrkg/validation/validation-report.schema.json``), JUnit XML, GitHub Actions annotations
 and SARIF 2.1.0 (for code-scanning dashboards).
 
 Which formats point at a line: github and sarif (and json's ``source``) name the file and the
@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
 from hrkg import __version__
-from hrkg.validate import SEVERITIES, Result, ValidationReport
+from hrkg.validation.validate import SEVERITIES, Result, ValidationReport
 
 __all__ = ["FORMATS", "render", "as_text", "as_turtle", "as_json", "as_junit", "as_github",
            "as_sarif", "report_graph"]
@@ -69,7 +69,7 @@ def _term(text: str) -> rdflib.term.Node:
         return rdflib.BNode(text[2:])
     from pyoxigraph import RdfFormat, parse
 
-    from hrkg.shacl import _to_rdflib
+    from hrkg.validation.engine import _to_rdflib
     (quad,) = parse(input=f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)
     return _to_rdflib(quad.object)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hrkg.build import BuildResult
+from hrkg.graph.build import BuildResult
 
 __all__ = ["build_summary"]
 
@@ -61,7 +61,7 @@ def build_summary(result: BuildResult, data: Path, max_findings: int = 20) -> st
         lines.append(f"validation ({v.engine}): {v.violations} violations, {v.warnings} warnings, "
                      f"{v.seconds:.1f} s over {v.triples} triples")
         if v.violations:
-            from hrkg.formats import as_text
+            from hrkg.validation.formats import as_text
             lines.append(as_text(v))
     if result.ok:
         lines.append(f"\nstore: {result.store} ({result.triples} quads in the named graphs, "

@@ -1,6 +1,6 @@
 """What the build derives from the loaded graphs, into a named graph of its own.
 
-Made when a store is committed (:func:`hrkg.build._commit`), after validation and before the
+Made when a store is committed (:func:`hrkg.graph.build._commit`), after validation and before the
 default graph (the merge of the named graphs) is written, so that a plain query finds these
 facts and ``GRAPH ?g`` still tells a source's statements from the build's:
 
@@ -25,7 +25,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store
 
-from hrkg.reference import upr_sessions
+from hrkg.reference.states import upr_sessions
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, rid, typed
 
 __all__ = ["INFERRED_GRAPH", "derive", "LABEL_TEXT_LENGTH"]

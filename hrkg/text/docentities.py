@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from hrkg.doctext import sentences
-from hrkg.mentions import instrument_spans
-from hrkg.reference import instruments, read_tsv, resolver
+from hrkg.reference.states import instruments, read_tsv, resolver
+from hrkg.reference.upr_schedule import reviews_of
 from hrkg.resources import resource_dir
 from hrkg.terms import slug
-from hrkg.upr_schedule import reviews_of
+from hrkg.text.doctext import sentences
+from hrkg.text.mentions import instrument_spans
 
 __all__ = ["Span", "Person", "Action", "Extraction", "extract", "person_key", "org_key",
            "known_org_key", "organizations", "dates_in"]

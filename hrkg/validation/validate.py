@@ -1,4 +1,4 @@
-"""SHACL validation of files or of the store, by the fast engine (:mod:`hrkg.shacl`, SPARQL on
+"""SHACL validation of files or of the store, by the fast engine (:mod:`hrkg.validation.engine`, SPARQL on
 Oxigraph) or by pySHACL, the reference implementation. Both give the same results (tested).
 
 The shapes are hrkg's own (``shapes/``), or any the user gives (``--shapes``); the data is the
@@ -27,9 +27,9 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
-from hrkg.rdfinput import Source, first_lines, rdf_files, read_quads
 from hrkg.resources import ontology_files, shape_files
-from hrkg.shacl import (
+from hrkg.terms import HR, base, rid
+from hrkg.validation.engine import (
     AS_WRITTEN,
     RECAST,
     SEVERITY_NAMES,
@@ -39,7 +39,7 @@ from hrkg.shacl import (
     nt,
     path_text,
 )
-from hrkg.terms import HR, base, rid
+from hrkg.validation.rdfinput import Source, first_lines, rdf_files, read_quads
 
 __all__ = ["Result", "Detail", "ValidationReport", "validate_files", "validate_store",
            "shapes_graph", "load_ontology", "files_store", "ONTOLOGY_GRAPH", "ENGINES",
@@ -158,7 +158,7 @@ class ValidationReport:
 
 # -- shapes ------------------------------------------------------------------------------
 def _rdflib_term(term) -> rdflib.term.Node:
-    from hrkg.shacl import _to_rdflib
+    from hrkg.validation.engine import _to_rdflib
     return _to_rdflib(term)
 
 

@@ -16,14 +16,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrkg.errors import LoaderError
 from hrkg.loaders.ohchr_documents import read_addendum, read_decision, read_document
 from hrkg.loaders.ohchr_upr import RESPONSE, addendum_of, read_review, un_documents
 from hrkg.loaders.thematic_list import read as read_list
-from hrkg.reference import resolver
-from hrkg.registry import loader_named
+
+from hrkg.errors import LoaderError
+from hrkg.graph.registry import loader_named
+from hrkg.reference.states import resolver
+from hrkg.reference.upr import cycle_of
 from hrkg.terms import normalise_text
-from hrkg.upr import cycle_of
 
 __all__ = ["ListRow", "ReviewRow", "ohchr_reviews"]
 

@@ -5,7 +5,7 @@ to give the same results on hrkg's shapes, and ``tests/w3c`` runs the W3C SHACL 
 The engine implements SHACL Core (every target type, every constraint component, every kind
 of property path) and SHACL-SPARQL (SPARQL-based constraints and targets, SPARQL-based
 constraint components with ASK and SELECT validators, pre-binding as the specification
-defines it: :mod:`hrkg.prebinding`). Anything else that a shape asks for with a ``sh:`` term
+defines it: :mod:`hrkg.validation.prebinding`). Anything else that a shape asks for with a ``sh:`` term
 is refused with :class:`~hrkg.errors.ShapeError`, never skipped.
 
 How it evaluates (the figures that chose each form are in the commit messages):
@@ -44,7 +44,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from hrkg.errors import ShapeError
-from hrkg.prebinding import TOKEN, PrebindingError, analyse
+from hrkg.validation.prebinding import TOKEN, PrebindingError, analyse
 
 __all__ = ["TooManyResults", "SUPPORTED", "SEVERITY_NAMES", "Finding", "Validator", "nt",
            "path_text", "component_name"]
@@ -119,7 +119,7 @@ _NODE_KIND = {
 _TYPE = f"<{RDF.type}>"
 # A literal that Oxigraph would store otherwise than written ("4.0"^^xsd:decimal as "4",
 # "5"^^xsd:int as "5"^^xsd:integer) is loaded under this prefix of its datatype, so that
-# values are compared and reported as written (hrkg.validate decides which)
+# values are compared and reported as written (hrkg.validation.validate decides which)
 AS_WRITTEN = "urn:hrkg:as-written:"
 RECAST = frozenset(str(XSD[t]) for t in (
     "integer decimal double float boolean int long short byte nonNegativeInteger "

@@ -36,7 +36,7 @@ data_option = click.option(
 
 
 def _root(store: str | None) -> Path:
-    from hrkg.store import store_root
+    from hrkg.graph.store import store_root
     return store_root(store)
 
 
@@ -49,7 +49,7 @@ def cli() -> None:
 @cli.command("loaders")
 def loaders_cmd() -> None:
     """List the registered loaders and the files each accepts."""
-    from hrkg.registry import loaders
+    from hrkg.graph.registry import loaders
     for name, loader in loaders().items():
         click.echo(f"{name:18} v{loader.version:3} {', '.join(loader.patterns):34} {loader.description}")
 
@@ -71,10 +71,10 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
           quiet: bool, allow_damaged: bool, documents: tuple[str, ...]) -> None:
     """Build the graph from every dataset and document into a new store, validate it, and
     switch to it; a failed build leaves the previous store as it was."""
-    from hrkg.build import build as run_build
-    from hrkg.build import discover
-    from hrkg.data import data_dir
-    from hrkg.report import build_summary
+    from hrkg.cli.report import build_summary
+    from hrkg.datasets import data_dir
+    from hrkg.graph.build import build as run_build
+    from hrkg.graph.build import discover
 
     root, data_path = _root(store), data_dir(data)
     folders = [Path(d) for d in documents]
@@ -101,9 +101,9 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
 def load(paths: tuple[str, ...], data: str | None, store: str | None, no_validate: bool,
          keep_going: bool) -> None:
     """Replace the graphs of PATHS (and nothing else) in the store."""
-    from hrkg.build import load_files
-    from hrkg.data import data_dir
-    from hrkg.report import build_summary
+    from hrkg.cli.report import build_summary
+    from hrkg.datasets import data_dir
+    from hrkg.graph.build import load_files
 
     result = load_files([Path(p) for p in paths], data_dir(data), _root(store),
                         validate=not no_validate, keep_going=keep_going)
@@ -150,23 +150,23 @@ def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
     """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders; - for
     standard input) or, with none, the built store, against hrkg's SHACL shapes or the
     --shapes given. Each result names the file and line its focus node comes from."""
-    from hrkg.formats import render
-    from hrkg.validate import shapes_graph, validate_files, validate_store
+    from hrkg.validation.formats import render
+    from hrkg.validation.validate import shapes_graph, validate_files, validate_store
 
     cap = max_results or None
     if changed and (files or shapes):
         raise click.UsageError("--changed validates the store's sources against hrkg's "
                                "shapes; give no FILES and no --shapes")
     if changed:
-        from hrkg.build import validate_changed
-        from hrkg.data import data_dir
+        from hrkg.datasets import data_dir
+        from hrkg.graph.build import validate_changed
         report = validate_changed(data_dir(data), _root(store), engine)
     elif files:
         report = validate_files(list(files), engine, shapes=list(shapes) or None,
                                 per_graph=per_graph, data_format=data_format,
                                 stdin=lambda: sys.stdin.buffer.read(), max_results=cap)
     else:
-        from hrkg.store import open_read_only
+        from hrkg.graph.store import open_read_only
         report = validate_store(open_read_only(_root(store)), engine,
                                 shapes=shapes_graph(list(shapes)) if shapes else None,
                                 per_graph=per_graph, max_results=cap)
@@ -184,8 +184,8 @@ def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) given as an argument, a file
     (-f) or on standard input. The default graph holds every fact once; GRAPH ?g reaches
     the graph of each source file."""
-    from hrkg.query import run_query
-    from hrkg.store import open_read_only
+    from hrkg.graph.query import run_query
+    from hrkg.graph.store import open_read_only
 
     text = sparql if sparql else (file.read() if file else click.get_text_stream("stdin").read())
     if not text.strip():
@@ -207,8 +207,8 @@ def export(fmt: str, output: str, graph: str | None, include_build: bool,
     """Dump the store (or one graph) deterministically: the same data, the same bytes."""
     from pyoxigraph import NamedNode
 
-    from hrkg.export import export as run_export
-    from hrkg.store import open_read_only
+    from hrkg.graph.export import export as run_export
+    from hrkg.graph.store import open_read_only
 
     st = open_read_only(_root(store))
     with click.open_file(output, "w", encoding="utf-8") as out:
@@ -221,8 +221,8 @@ def export(fmt: str, output: str, graph: str | None, include_build: bool,
 @store_option
 def stats(store: str | None) -> None:
     """Triples per graph and instances per class."""
-    from hrkg.stats import stats as run_stats
-    from hrkg.store import open_read_only
+    from hrkg.graph.stats import stats as run_stats
+    from hrkg.graph.store import open_read_only
 
     for section, rows in run_stats(open_read_only(_root(store))).items():
         click.echo(f"\n{section}:")
@@ -300,7 +300,7 @@ def data() -> None:
 @data_option
 def data_verify(data: str | None) -> None:
     """Check every pinned file: ok, missing, truncated or changed. Exit 1 unless all ok."""
-    from hrkg.data import data_dir, verify
+    from hrkg.datasets import data_dir, verify
 
     statuses = verify(data_dir(data))
     for st in statuses:
@@ -314,7 +314,7 @@ def data_verify(data: str | None) -> None:
 @data_option
 def data_fetch(data: str | None) -> None:
     """Download the missing or damaged pinned files (needs a network)."""
-    from hrkg.data import data_dir, fetch
+    from hrkg.datasets import data_dir, fetch
 
     statuses = fetch(data_dir(data), progress=True)
     for st in statuses:
@@ -340,8 +340,8 @@ def documents_add(urls: tuple[str, ...], data: str | None, max_mb: float, timeou
     """Download web pages or PDFs (http or https only) into DATA/documents/, each with a
     sidecar NAME.meta.json (URL, retrieval time, SHA-256, content type); the next `hrkg
     build` reads them. Exit 1 when a URL was refused (each refusal is listed)."""
-    from hrkg.data import data_dir
-    from hrkg.fetch import add
+    from hrkg.datasets import data_dir
+    from hrkg.text.fetch import add
 
     results = add(urls, data_dir(data), int(max_mb * (1 << 20)), timeout, max_redirects)
     for r in results:
@@ -369,9 +369,9 @@ def report_upr(data: str | None, fmt: str, output: str | None, unmatched: str | 
     """The UPR Working Group reports: per report the recommendations found, how many matched
     a UPR Info recommendation, the state names that did not resolve, the paragraphs missing
     from the numbering; totals. Exit 2 when the reports are not in the data directory."""
-    from hrkg.data import data_dir
+    from hrkg.datasets import data_dir
     from hrkg.errors import DataError
-    from hrkg.upr_corpus import corpus, report_files
+    from hrkg.loaders.upr_corpus import corpus, report_files
 
     root = data_dir(data)
     if not report_files(root):

@@ -5,7 +5,7 @@ recommendation, how many are fragments of a paragraph UPR Info holds whole (fold
 recommendation), how many only the report holds, the recommending states that did not resolve
 (as written), the paragraphs missing from the numbering, and what could not be read. Totals
 over the corpus, then every recommendation only a report holds, with the reason. Then the
-reviews whose UN documents are under ``ohchr-upr/`` (:mod:`hrkg.ohchr_corpus`): per review
+reviews whose UN documents are under ``ohchr-upr/`` (:mod:`hrkg.loaders.ohchr_corpus`): per review
 its report, addendum, decision, documents and thematic lists, and where they disagree. The
 unmatched recommendations of both sides are listed one per line (``--unmatched FILE``).
 Read from the data directory, not from a store: the figures are the loaders' own.
@@ -16,15 +16,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
-from hrkg.errors import LoaderError
+from hrkg.loaders.ohchr_corpus import ReviewRow, ohchr_reviews
 from hrkg.loaders.upr_report import reconcile, text_twin, upr_info_index
-from hrkg.ohchr_corpus import ReviewRow, ohchr_reviews
 
-__all__ = ["ReportRow", "Corpus", "corpus", "report_files"]
+from hrkg.errors import LoaderError
+from hrkg.reference.upr_schedule import HEADER, SUPPLEMENT, US_CYCLE3
+
+__all__ = ["ReportRow", "Corpus", "corpus", "report_files", "review_schedule"]
 
 
 @dataclass
@@ -236,3 +240,25 @@ def corpus(root: Path) -> Corpus:
                               "reason": "the report holds no paragraph of these words"})
     reviews = ohchr_reviews(root)
     return Corpus(rows, unmatched, time.perf_counter() - started, reviews)
+
+
+def review_schedule(data: Path) -> str:
+    """``data/reference/upr-reviews.tsv`` made again from the reports under ``data``
+    (:mod:`hrkg.reference.upr_schedule` reads it)."""
+    found: dict[tuple[int, str], date] = {(s, iso): d for s, iso, d in [US_CYCLE3, *SUPPLEMENT]}
+    for path in report_files(data):
+        try:   # placed as the loader places it: state under review and session, or an error
+            rec = reconcile(path, None)
+        except LoaderError:
+            continue   # a report that cannot be placed adds no row (the build reports it)
+        if rec.report.review_date:
+            found.setdefault((rec.report.session, rec.iso3), rec.report.review_date)
+    lines = [HEADER + "session\tiso3\tdate"]
+    lines += [f"{s}\t{iso}\t{d.isoformat()}" for (s, iso), d in sorted(found.items())]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    from hrkg.datasets import data_dir
+
+    sys.stdout.write(review_schedule(data_dir(sys.argv[1] if len(sys.argv) > 1 else None)))

@@ -5,7 +5,7 @@ groups of persons a recommendation concerns (``hr:AffectedPersons``).
 The source is two reviewed tables in ``data/reference/``: ``ohchr-concepts.tsv`` (every theme
 and group of persons met in the thematic lists, the other spellings met, and the hand-made
 link of each to UPR Info's themes: ``skos:exactMatch``, ``closeMatch`` or ``broadMatch``) and
-``sdgs.tsv``. ``python -m hrkg.ohchr_schemes > ontology/ohchr-schemes.ttl`` writes the
+``sdgs.tsv``. ``python -m hrkg.reference.ohchr_schemes > ontology/ohchr-schemes.ttl`` writes the
 Turtle that ships with the ontology; a test keeps the two in step. Nothing is matched by
 similarity at build time: a label not in the table is reported by the loader that meets it.
 """
@@ -19,9 +19,9 @@ from functools import cache
 
 from pyoxigraph import NamedNode
 
-from hrkg.reference import read_tsv
+from hrkg.reference.schemes import concepts_in
+from hrkg.reference.states import read_tsv
 from hrkg.resources import resource_dir
-from hrkg.schemes import concepts_in
 from hrkg.terms import DEFAULT_BASE, slug
 
 __all__ = ["Concept", "concepts", "concept_for", "sdg_iri", "theme_iri", "persons_iri",
@@ -112,7 +112,7 @@ def generate() -> str:
     lines = [
         "# OHCHR's vocabularies of UPR recommendations as SKOS: UHRI themes, the SDGs, the",
         "# groups of persons concerned. GENERATED from data/reference/ohchr-concepts.tsv and",
-        "# sdgs.tsv by `python -m hrkg.ohchr_schemes`: edit the tables, not this file.",
+        "# sdgs.tsv by `python -m hrkg.reference.ohchr_schemes`: edit the tables, not this file.",
         "@prefix hr: <https://w3id.org/hrkg/ontology#> .",
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",

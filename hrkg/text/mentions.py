@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from hrkg.reference import instruments
+from hrkg.reference.states import instruments
 
 __all__ = ["instruments_mentioned", "instrument_spans", "OP_CRC_IC_FROM_SESSION"]
 
