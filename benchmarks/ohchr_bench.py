@@ -16,7 +16,7 @@ import os
 import sys
 
 from bundled import print_table, timed
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.thematic_list import read as read_list
 from hrkg.loaders.upr_report_text import pdf_pages
 

@@ -1,6 +1,7 @@
 """Loaders: one module per kind of source, each turning one file into quads.
 
-How to add one: subclass :class:`hrkg.loaders.base.Loader` in a module of your own
+How to add one: subclass :class:`hrkg.loading.Loader` (the interface and its hooks are
+documented there) in a module of your own
 package, give it a ``name``, a ``version`` and the ``patterns`` (paths relative to the
 data directory, glob style) it accepts, and implement ``load(source, report)`` so that it
 yields :class:`pyoxigraph.Quad` objects in ``source.graph`` and never touches a store.

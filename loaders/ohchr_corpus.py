@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrkg.loaders.ohchr_documents import read_addendum, read_decision, read_document
+from hrkg.loaders.ohchr_thematic_list import OhchrThematicListLoader
 from hrkg.loaders.ohchr_upr import RESPONSE, addendum_of, read_review, un_documents
 from hrkg.loaders.thematic_list import read as read_list
 
 from hrkg.errors import LoaderError
-from hrkg.graph.registry import loader_named
 from hrkg.reference.states import resolver
 from hrkg.reference.upr import cycle_of
 from hrkg.terms import normalise_text
@@ -70,7 +70,7 @@ class ReviewRow:
 
 
 def _list_files(root: Path) -> list[Path]:
-    loader = loader_named("ohchr-thematic-list")
+    loader = OhchrThematicListLoader()
     return sorted(p for p in root.rglob("*") if p.is_file()
                   and loader.accepts(p.relative_to(root).as_posix()))
 

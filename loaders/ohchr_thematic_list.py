@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ohchr_upr import (
     ReviewReading,
     document_iri,
@@ -36,6 +35,7 @@ from hrkg.loaders.upr_report import upr_info_index
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
+from hrkg.loading import Loader, LoadReport, Source
 from hrkg.reference.ohchr_schemes import concept_for, persons_iri, sdg_iri, sdg_labels, theme_iri
 from hrkg.reference.states import instrument_iri, resolver, state_iri
 from hrkg.reference.upr import RESPONSES, cycle_of, review_iri, review_quads

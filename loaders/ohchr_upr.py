@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from hrkg.loaders.base import Loader, LoadReport, Source
 from hrkg.loaders.ohchr_documents import (
     Positions,
     ReportText,
@@ -50,11 +49,11 @@ from hrkg.loaders.ohchr_documents import (
     read_document,
     read_report,
 )
-from hrkg.loaders.upr_info import UprInfoCsvLoader
 from hrkg.loaders.upr_report import GROUPS, Reconciled, reconcile_report, upr_info_index
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
+from hrkg.loading import Loader, LoadReport, Source, recommendation_index
 from hrkg.reference.states import instrument_iri, resolver, state_iri
 from hrkg.reference.upr import review_iri, review_quads
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, en, lit, rid, slug, typed
@@ -180,21 +179,8 @@ def _addendum_positions(root: Path, reading: ReviewReading) -> tuple[UNDocument,
 
 def upr_info_responses(root: Path) -> dict[str, NamedNode]:
     """UPR Info recommendation IRI → its response, for the export under ``root``."""
-    files = sorted((root / "upr-info").glob("*.csv"))
-    return _responses(tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
-
-
-@cache
-def _responses(fingerprint: tuple) -> dict[str, NamedNode]:
-    loader = UprInfoCsvLoader()
-    out: dict[str, NamedNode] = {}
-    for path, _, _ in fingerprint:
-        p = Path(path)
-        src = Source(p, f"upr-info/{p.name}", "")
-        for (kind, session, iso3, key), grp in loader._group(src, LoadReport(src.relpath)).items():
-            if kind == "recommendation":
-                out[rid("recommendation", "upr", session, iso3, key).value] = grp.response
-    return out
+    return {r.iri.value: r.response for r in recommendation_index(root)
+            if r.response is not None}
 
 
 def positions_above(root: Path, reading: ReviewReading,

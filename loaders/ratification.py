@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pycountry
 from hrkg.loaders._csv import read_csv
-from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.datasets import manifest
 from hrkg.errors import LoaderError
+from hrkg.loading import Loader, LoadReport, ReferenceContribution, Source
 from hrkg.reference.states import Instrument, instrument_for_table, resolver, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
 
@@ -76,6 +76,10 @@ class RatificationCsvLoader(Loader):
     version = "1"
     description = "Ratification status tables: signatures, consents to be bound, denunciations"
     patterns = ("ratification/hr_status_*.csv",)
+
+    def reference_facts(self, source: Source) -> ReferenceContribution:
+        """Each table lists the UN members: a membership table."""
+        return ReferenceContribution(members=frozenset(un_members(source.path)))
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         ins = instrument_of(source.path)

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from hrkg.loaders._csv import read_csv
-from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
+from hrkg.loading import (
+    IndexedRecommendation,
+    Loader,
+    LoadReport,
+    ReferenceContribution,
+    Source,
+)
 from hrkg.reference.schemes import concepts_in
 from hrkg.reference.states import instrument_iri, resolver, state_iri
 from hrkg.reference.upr import RESPONSES, review_iri, review_quads
@@ -26,6 +32,7 @@ from hrkg.text.mentions import instruments_mentioned
 COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org",
            "Response", "Action", "Issue", "Session"]
 TO, TO_RGRP, TO_ORG, TEXT, FROM, FROM_RGRP, FROM_ORG, RESPONSE, ACTION, ISSUE, SESSION = range(11)
+REGIONAL_GROUPS = ("Africa", "Asia", "EEG", "GRULAC", "WEOG")
 
 
 def read_rows(source_path, report: LoadReport | None = None) -> Iterator[tuple[int, list[str]]]:
@@ -59,6 +66,29 @@ class UprInfoCsvLoader(Loader):
     version = "1"
     description = "UPR Info export: reviews, recommendations, responses, themes, pledges"
     patterns = ("upr-info/*.csv",)
+
+    def reference_facts(self, source: Source) -> ReferenceContribution:
+        """The regional group of each state under review and each recommending state, as
+        the export's To-Rgrp and From-Rgrp columns give it."""
+        res = resolver()
+        pairs: list[tuple[str, str]] = []
+        for _, row in read_rows(source.path):
+            for name_col, group_col in ((TO, TO_RGRP), (FROM, FROM_RGRP)):
+                iso = res.resolve(row[name_col])
+                if iso and row[group_col] in REGIONAL_GROUPS:
+                    pairs.append((iso, row[group_col]))
+        return ReferenceContribution(groups=tuple(pairs))
+
+    def recommendations(self, source: Source,
+                        report: LoadReport | None = None) -> Iterable[IndexedRecommendation]:
+        """Every recommendation of the export with its IRI, text, recommending states and
+        response, in key order: what the report loaders reconcile against."""
+        groups = self._group(source, report or LoadReport(source.relpath))
+        for (kind, session, iso3, key), grp in sorted(groups.items()):
+            if kind == "recommendation":
+                yield IndexedRecommendation(rid("recommendation", "upr", session, iso3, key),
+                                            session, iso3, grp.text,
+                                            frozenset(grp.from_states), grp.response)
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         yield from self.describe_source(source)

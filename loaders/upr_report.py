@@ -27,12 +27,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from hrkg.loaders.base import Loader, LoadReport, Source
-from hrkg.loaders.upr_info import UprInfoCsvLoader
 from hrkg.loaders.upr_report_text import Item, Report, read
 from pyoxigraph import NamedNode, Quad
 
-from hrkg.errors import LoaderError
+from hrkg.errors import DataError, LoaderError
+from hrkg.loading import (
+    CorpusReport,
+    IndexedRecommendation,
+    Loader,
+    LoadReport,
+    Source,
+    recommendation_index,
+)
 from hrkg.reference.states import instrument_iri, read_tsv, resolver, session_iri, state_iri
 from hrkg.reference.upr import cycle_of, review_iri
 from hrkg.resources import resource_dir
@@ -82,31 +88,24 @@ def _data_root(source: Source) -> Path:
     return source.path.parents[len(Path(source.relpath).parts) - 1]
 
 
-def _fingerprint(root: Path) -> tuple:
-    files = sorted((root / "upr-info").glob("*.csv"))
-    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-
-
 def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate]]:
     """The UPR Info recommendations under ``root`` by review: (session, ISO3) → candidates
-    whose key is the recommendation's IRI (the one the upr-info-csv loader gives it)."""
-    return _index(_fingerprint(root))
+    whose key is the recommendation's IRI (the one the upr-info-csv loader gives it): what
+    the registered loaders hold (:func:`hrkg.loading.recommendation_index`)."""
+    recs = recommendation_index(root)   # the same tuple while the files are unchanged
+    hit = _BY_REVIEW.get(id(recs))
+    if hit is None or hit[0] is not recs:
+        out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
+        for r in recs:
+            out[(r.session, r.state)].append(Candidate(r.iri, r.text, r.from_states))
+        hit = _BY_REVIEW[id(recs)] = (recs, dict(out))
+    return hit[1]
 
 
-@cache
-def _index(fingerprint: tuple) -> dict[tuple[int, str], list[Candidate]]:
-    loader = UprInfoCsvLoader()
-    out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
-    for path, _, _ in fingerprint:
-        p = Path(path)
-        src = Source(p, f"upr-info/{p.name}", "")
-        for (kind, session, iso3, key), grp in sorted(
-                loader._group(src, LoadReport(src.relpath)).items()):
-            if kind == "recommendation":
-                out[(session, iso3)].append(Candidate(
-                    rid("recommendation", "upr", session, iso3, key), grp.text,
-                    frozenset(grp.from_states)))
-    return dict(out)
+# id of a recommendation index → (the index, its candidates by review); keyed by identity
+# because hashing 40 000 recommendations per report would cost more than the lookup saves
+_BY_REVIEW: dict[int, tuple[tuple[IndexedRecommendation, ...],
+                            dict[tuple[int, str], list[Candidate]]]] = {}
 
 
 @dataclass
@@ -233,6 +232,15 @@ class UprReportLoader(Loader):
     description = ("UPR Working Group reports: review, symbol, date, recommendations with "
                    "paragraph numbers and groups, reconciled with UPR Info")
     patterns = ("upr-reports/txt/*.txt", "upr-reports/pdf/*.pdf")
+
+    def corpus_report(self, data: Path) -> CorpusReport:
+        """``hrkg report upr``: the reports read and matched (:mod:`hrkg.loaders.upr_corpus`)."""
+        from hrkg.loaders.upr_corpus import corpus, report_files
+
+        if not report_files(data):
+            raise DataError(f"no UPR reports under {data / 'upr-reports'}; "
+                            "`hrkg data verify` lists what is missing")
+        return corpus(data)
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         yield from self.describe_source(source)

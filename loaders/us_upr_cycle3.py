@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 
 from hrkg.loaders._csv import read_csv
-from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
+from hrkg.loading import Loader, LoadReport, Source
 from hrkg.reference.states import instrument_iri, normalise_name, resolver, session_iri, state_iri
 from hrkg.reference.upr import RESPONSES, cycle_of, review_iri
 from hrkg.terms import HR, PROV, RDF, SKOS, XSD, en, lit, rid, slug, typed

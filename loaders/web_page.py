@@ -33,10 +33,10 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from hrkg.loaders.base import Loader, LoadReport, Source
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import LoaderError
+from hrkg.loading import Loader, LoadReport, Source
 from hrkg.reference.states import family_iri, instrument_iri, session_iri, state_iri
 from hrkg.reference.upr import cycle_of, review_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, SKOS, XSD, en, lit, rid, slug, typed
@@ -135,11 +135,15 @@ class WebPageLoader(Loader):
     version = "1"
     description = "Documents (HTML, Markdown, text, PDF under documents/): entities, mentions, dated treaty actions"
     patterns = ("documents/*",)
+    documents = True
 
     def accepts(self, relpath: str) -> bool:
         name = relpath.rsplit("/", 1)[-1]
         return (super().accepts(relpath) and not name.endswith(SIDECAR)
                 and not name.startswith(".") and name.lower() not in ("readme.md", "readme"))
+
+    def key(self, relpath: str) -> str:
+        return document_key(relpath)
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         yield from self.describe_source(source)

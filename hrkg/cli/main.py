@@ -371,13 +371,11 @@ def report_upr(data: str | None, fmt: str, output: str | None, unmatched: str | 
     from the numbering; totals. Exit 2 when the reports are not in the data directory."""
     from hrkg.datasets import data_dir
     from hrkg.errors import DataError
-    from hrkg.loaders.upr_corpus import corpus, report_files
+    from hrkg.graph.registry import loader_named
 
-    root = data_dir(data)
-    if not report_files(root):
-        raise DataError(f"no UPR reports under {root / 'upr-reports'}; "
-                        "`hrkg data verify` lists what is missing")
-    result = corpus(root)
+    result = loader_named("upr-report").corpus_report(data_dir(data))
+    if result is None:
+        raise DataError("the upr-report loader offers no corpus report")
     text = result.as_json() if fmt == "json" else result.as_text()
     if output:
         Path(output).write_text(text, encoding="utf-8")

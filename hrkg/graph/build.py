@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from hrkg import __version__
@@ -29,12 +30,8 @@ from hrkg.graph.store import (
     remove_leftovers,
     switch,
 )
-from hrkg.loaders.base import Loader, LoadReport, Source
-from hrkg.loaders.ratification import un_members
-from hrkg.loaders.upr_info import COLUMNS as UPR_COLUMNS
-from hrkg.loaders.upr_info import read_rows
-from hrkg.loaders.web_page import document_key
-from hrkg.reference.states import ReferenceFacts, reference_quads, resolver
+from hrkg.loading import Loader, LoadReport, Source
+from hrkg.reference.states import REGIONAL_GROUPS, ReferenceFacts, reference_quads
 from hrkg.resources import resource_dir
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validation.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
@@ -166,7 +163,7 @@ def discover(data: Path, documents: Iterable[Path] = (),
         loader = loader_for(rel)
         if loader is None:
             continue
-        key = document_key(rel) if loader.name == "web-page" else rel
+        key = loader.key(rel)
         taken = names.get(rel) or keys.get(key)
         if taken is not None:
             if conflicts is not None:
@@ -200,31 +197,32 @@ def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
 
 
 def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> ReferenceFacts:
-    """UN membership and regional groups, read from the datasets. A state counts as a UN
-    member when at least half of the ratification tables list it: each table lists the
-    members, and one table listing a territory (or leaving a member out) is a defect to
-    report, not a change of membership."""
+    """UN membership and regional groups, as every planned source's loader tells them
+    (:meth:`hrkg.loading.Loader.reference_facts`). A state counts as a UN member when at
+    least half of the membership tables list it: each table lists the members, and one
+    table listing a territory (or leaving a member out) is a defect to report, not a change
+    of membership. The first group a source gives a state is kept."""
     listed: Counter[str] = Counter()
-    tables: list[tuple[str, set[str]]] = []
+    tables: list[tuple[str, frozenset[str]]] = []
     groups: dict[str, str] = {}
     used: list[NamedNode] = []
-    res = resolver()
-    columns = [(UPR_COLUMNS.index(name), UPR_COLUMNS.index(group))
-               for name, group in (("To", "To-Rgrp"), ("From", "From-Rgrp"))]
     for p in planned:
-        if p.loader.name == "ratification-csv":
-            states = un_members(p.source.path)
-            tables.append((p.source.relpath, states))
-            listed.update(states)
-            used.append(p.source.iri)
-        elif p.loader.name == "upr-info-csv":
-            used.append(p.source.iri)
-            for _, row in read_rows(p.source.path):
-                for name_col, group_col in columns:
-                    iso = res.resolve(row[name_col])
-                    group = row[group_col]
-                    if iso and group in ("Africa", "Asia", "EEG", "GRULAC", "WEOG"):
-                        groups.setdefault(iso, group)
+        told = p.loader.reference_facts(p.source)
+        if told is None:
+            continue
+        used.append(p.source.iri)
+        if told.members is not None:
+            tables.append((p.source.relpath, told.members))
+            listed.update(told.members)
+        for iso, group in told.groups:
+            if group not in REGIONAL_GROUPS:
+                report.warn(f"{p.source.relpath}: regional group {group!r} of {iso} is not "
+                            f"one of {', '.join(REGIONAL_GROUPS)}; not used")
+            elif pycountry.countries.get(alpha_3=iso) is None:
+                report.warn(f"{p.source.relpath}: {iso!r} is not a known state's ISO code; "
+                            "its regional group is not used")
+            else:
+                groups.setdefault(iso, group)
     members = {iso for iso, n in listed.items() if 2 * n >= len(tables)}
     for relpath, states in tables:
         for iso in sorted(states - members):
@@ -470,7 +468,7 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
                              "(listed above); nothing was changed. --keep-going loads the rest")
             return result
         result.dropped = errors
-        only_documents = all(p.loader.name == "web-page" for p in planned)
+        only_documents = all(p.loader.documents for p in planned)
         _finish(store, result, validate, progress,
                 restrict=touching(p.source.graph for p in planned) if only_documents else None)
         if only_documents and result.validation is not None:

@@ -1,28 +1,17 @@
-"""The loader registry, fed by the ``hrkg.loaders`` entry points (built-ins included)."""
+"""The loader registry, fed by the ``hrkg.loaders`` entry points (built-ins included,
+loaded by :func:`hrkg.loading.registered_loaders`)."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import entry_points
-
 from hrkg.errors import LoaderError
-from hrkg.loaders.base import Loader
+from hrkg.loading import GROUP, Loader, registered_loaders
 
-__all__ = ["loaders", "loader_named", "loader_for"]
-
-GROUP = "hrkg.loaders"
+__all__ = ["loaders", "loader_named", "loader_for", "require_loader_for", "GROUP"]
 
 
-@cache
 def loaders() -> dict[str, Loader]:
     """Every registered loader by name, sorted by name."""
-    found: dict[str, Loader] = {}
-    for ep in entry_points(group=GROUP):
-        cls = ep.load()
-        if not (isinstance(cls, type) and issubclass(cls, Loader)):
-            raise LoaderError(ep.value, f"entry point {ep.name!r} is not a hrkg Loader class")
-        found[ep.name] = cls()
-    return dict(sorted(found.items()))
+    return registered_loaders()
 
 
 def loader_named(name: str) -> Loader:

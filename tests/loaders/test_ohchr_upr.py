@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.ohchr_documents import (
     expand_slashes,
     read_addendum,

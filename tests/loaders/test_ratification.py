@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.ratification import RatificationCsvLoader
 
 from hrkg.errors import LoaderError

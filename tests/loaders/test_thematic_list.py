@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.ohchr_thematic_list import OhchrThematicListLoader
 from hrkg.loaders.thematic_list import MAX_UNPACKED, ThematicList, read
 from pyoxigraph import Quad

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.upr_info import UprInfoCsvLoader
 
 from hrkg.errors import LoaderError

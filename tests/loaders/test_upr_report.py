@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.upr_report import UprReportLoader, reconcile, report_symbols
 from hrkg.loaders.upr_report_text import read
 from pyoxigraph import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.us_upr_cycle3 import UsUprCycle3Loader
 
 from hrkg.terms import HR

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hrkg.loaders.base import LoadReport, Source
+from hrkg.loading import LoadReport, Source
 from hrkg.loaders.web_page import WebPageLoader
 from pyoxigraph import Store
 
