@@ -24,6 +24,8 @@ LAYERS = {
     "hrkg.cli": 8,
     "hrkg.__main__": 9,
 }
+# hrkg/__init__.py hands out the API's names on first use (module __getattr__)
+LAZY = {("hrkg", "hrkg"), ("hrkg", "hrkg.api")}
 NAMES = {0: "foundation", 1: "reference", 2: "text", 3: "loaders", 4: "validation",
          5: "graph", 6: "serve", 7: "api", 8: "cli", 9: "main"}
 
@@ -78,7 +80,7 @@ def test_imports_go_one_way() -> None:
     for module, path in modules():
         own = layer(module)
         for line, name in imports(module, path):
-            if layer(name) > own:
+            if layer(name) > own and (module, name) not in LAZY:
                 wrong.append(f"{path.relative_to(REPO)}:{line}: {module} ({NAMES[own]}) "
                              f"imports {name} ({NAMES[layer(name)]})")
     assert wrong == []

