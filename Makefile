@@ -8,7 +8,7 @@ ifneq ($(wildcard ../shared/data/MANIFEST.tsv),)
 export HRKG_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: run test install browser lint bench clean
+.PHONY: run test install browser lint typecheck check test-unit test-data test-e2e bench clean
 
 $(BIN)/hrkg: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 2; }
@@ -29,11 +29,32 @@ browser:  ## headless Chromium for the UI tests (Debian's package; needs root or
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser  ## set up and run the whole suite
+test: install browser check  ## lint, types, then the three tiers: unit, data, end-to-end
 	$(BIN)/pytest -q
 
-lint: install  ## ruff
+check: lint typecheck  ## ruff and mypy: any finding fails
+
+lint: install  ## ruff: lint everything, format check of the package and the loaders
 	$(BIN)/ruff check hrkg loaders tests benchmarks
+	$(BIN)/ruff format --check hrkg loaders
+
+# mypy cannot follow the package-dir mapping hrkg.loaders -> loaders/, so it reads a tree of
+# links where hrkg/loaders is loaders/ (paths in its messages are relative to that tree)
+MYPY_TREE := build/mypy
+typecheck: install  ## mypy over hrkg and loaders (settings in pyproject.toml)
+	@rm -rf $(MYPY_TREE) && mkdir -p $(MYPY_TREE)/hrkg
+	@for f in hrkg/*; do ln -s "$(CURDIR)/$$f" $(MYPY_TREE)/hrkg/; done
+	@ln -s "$(CURDIR)/loaders" $(MYPY_TREE)/hrkg/loaders
+	cd $(MYPY_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p hrkg
+
+test-unit: install  ## the tier that needs no datasets (under a minute)
+	env -u HRKG_DATA $(BIN)/pytest -q -m "not data and not e2e"
+
+test-data: install  ## the tier on the datasets of HRKG_DATA (one full build)
+	$(BIN)/pytest -q -m "data and not e2e"
+
+test-e2e: install browser  ## the server and the browser
+	$(BIN)/pytest -q -m e2e
 
 bench: install  ## build, report parsing/reconciliation, document extraction, validation and endpoint figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py

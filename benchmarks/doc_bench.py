@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundled import print_table  # noqa: E402
-from hrkg.loading import LoadReport, Source  # noqa: E402
-from hrkg.loaders.web_page import WebPageLoader  # noqa: E402
 
+from hrkg.loaders.web_page import WebPageLoader  # noqa: E402
+from hrkg.loading import LoadReport, Source  # noqa: E402
 from hrkg.text.docentities import extract  # noqa: E402
 from hrkg.text.doctext import read_page  # noqa: E402
 

@@ -16,12 +16,12 @@ import os
 import sys
 
 from bundled import print_table, timed
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.thematic_list import read as read_list
-from hrkg.loaders.upr_report_text import pdf_pages
 
 from hrkg.datasets import data_dir
 from hrkg.graph.registry import loader_for
+from hrkg.loaders.thematic_list import read as read_list
+from hrkg.loaders.upr_report_text import pdf_pages
+from hrkg.loading import LoadReport, Source
 from hrkg.reference.states import resolver
 
 

@@ -15,10 +15,10 @@ import os
 import sys
 
 from bundled import print_table, timed
-from hrkg.loaders.upr_report import reconcile_report, upr_info_index
-from hrkg.loaders.upr_report_text import decode, read
 
 from hrkg.datasets import data_dir
+from hrkg.loaders.upr_report import reconcile_report, upr_info_index
+from hrkg.loaders.upr_report_text import decode, read
 from hrkg.reference.states import resolver
 from hrkg.terms import normalise_text
 

@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hrkg.errors import LoaderError
 from hrkg.loaders.ohchr_documents import read_addendum, read_decision, read_document
 from hrkg.loaders.ohchr_thematic_list import OhchrThematicListLoader
 from hrkg.loaders.ohchr_upr import RESPONSE, addendum_of, read_review, un_documents
 from hrkg.loaders.thematic_list import read as read_list
-
-from hrkg.errors import LoaderError
 from hrkg.reference.states import resolver
 from hrkg.reference.upr import cycle_of
 from hrkg.terms import normalise_text

@@ -28,6 +28,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from hrkg.errors import LoaderError
 from hrkg.loaders.upr_report_text import (
     Item,
     Report,
@@ -36,8 +37,6 @@ from hrkg.loaders.upr_report_text import (
     split_states,
     without_footnotes,
 )
-
-from hrkg.errors import LoaderError
 
 __all__ = ["UNDocument", "Positions", "Decision", "KINDS", "kind_of", "read_document",
            "read_report", "read_addendum", "read_decision", "expand_slashes", "repair_layout",

@@ -22,6 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from pyoxigraph import NamedNode, Quad
+
+from hrkg.errors import LoaderError
 from hrkg.loaders.ohchr_upr import (
     ReviewReading,
     document_iri,
@@ -32,9 +35,6 @@ from hrkg.loaders.ohchr_upr import (
 )
 from hrkg.loaders.thematic_list import Entry, ThematicList, read
 from hrkg.loaders.upr_report import upr_info_index
-from pyoxigraph import NamedNode, Quad
-
-from hrkg.errors import LoaderError
 from hrkg.loading import Loader, LoadReport, Source
 from hrkg.reference.ohchr_schemes import concept_for, persons_iri, sdg_iri, sdg_labels, theme_iri
 from hrkg.reference.states import instrument_iri, resolver, state_iri
@@ -152,7 +152,7 @@ class OhchrThematicListLoader(Loader):
         if not cands:
             return {e.paragraph: paragraph_iri(session, iso3, e.paragraph) for e in lst.entries}
         res = resolver()
-        items = [Candidate(e.paragraph, e.text,
+        items: list[Candidate[str]] = [Candidate(e.paragraph, e.text,
                            frozenset(filter(None, (res.resolve(s) for s in e.states_written))))
                  for e in lst.entries]
         matches, lone, _ = match(items, cands)

@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pyoxigraph import NamedNode, Quad
+
+from hrkg.errors import LoaderError
 from hrkg.loaders.ohchr_documents import (
     Positions,
     ReportText,
@@ -50,9 +53,6 @@ from hrkg.loaders.ohchr_documents import (
     read_report,
 )
 from hrkg.loaders.upr_report import GROUPS, Reconciled, reconcile_report, upr_info_index
-from pyoxigraph import NamedNode, Quad
-
-from hrkg.errors import LoaderError
 from hrkg.loading import Loader, LoadReport, Source, recommendation_index
 from hrkg.reference.states import instrument_iri, resolver, state_iri
 from hrkg.reference.upr import review_iri, review_quads
@@ -154,7 +154,7 @@ def _read_review(root_s: str, path_s: str, size: int, mtime: int) -> ReviewReadi
     res = resolver()
     text = read_report(path, res.resolve)
     alone = reconcile_report(text.report, path, None)
-    held = bool(upr_info_index(root).get((text.report.session, alone.iso3)))
+    held = bool(upr_info_index(root).get((alone.session, alone.iso3)))
     rec = reconcile_report(text.report, path, root) if held else alone
     reading = ReviewReading(path, text, rec, held)
     for item, iri in zip(text.report.items, rec.iris, strict=True):

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pycountry
-from hrkg.loaders._csv import read_csv
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.datasets import manifest
 from hrkg.errors import LoaderError
+from hrkg.loaders._csv import read_csv
 from hrkg.loading import Loader, LoadReport, ReferenceContribution, Source
 from hrkg.reference.states import Instrument, instrument_for_table, resolver, state_iri
 from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed

@@ -27,9 +27,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hrkg.loaders.upr_report_text import recommendations_in
-
 from hrkg.errors import LoaderError
+from hrkg.loaders.upr_report_text import recommendations_in
 
 __all__ = ["ThematicList", "Entry", "Sdg", "read", "read_docx", "read_markdown", "COLUMNS",
            "MAX_UNPACKED"]

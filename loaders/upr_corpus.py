@@ -21,11 +21,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-
-from hrkg.loaders.ohchr_corpus import ReviewRow, ohchr_reviews
-from hrkg.loaders.upr_report import reconcile, text_twin, upr_info_index
+from typing import Any
 
 from hrkg.errors import LoaderError
+from hrkg.loaders.ohchr_corpus import ReviewRow, ohchr_reviews
+from hrkg.loaders.upr_report import reconcile, text_twin, upr_info_index
 from hrkg.reference.upr_schedule import HEADER, SUPPLEMENT, US_CYCLE3
 
 __all__ = ["ReportRow", "Corpus", "corpus", "report_files", "review_schedule"]
@@ -60,7 +60,7 @@ class Corpus:
     seconds: float
     reviews: list[ReviewRow] = field(default_factory=list)   # ohchr-upr/
 
-    def totals(self) -> dict[str, object]:
+    def totals(self) -> dict[str, Any]:
         ok = [r for r in self.rows if not r.error]
         unresolved = sorted({s for r in ok for s in r.unresolved_states})
         return {
@@ -252,7 +252,7 @@ def review_schedule(data: Path) -> str:
         except LoaderError:
             continue   # a report that cannot be placed adds no row (the build reports it)
         if rec.report.review_date:
-            found.setdefault((rec.report.session, rec.iso3), rec.report.review_date)
+            found.setdefault((rec.session, rec.iso3), rec.report.review_date)
     lines = [HEADER + "session\tiso3\tdate"]
     lines += [f"{s}\t{iso}\t{d.isoformat()}" for (s, iso), d in sorted(found.items())]
     return "\n".join(lines) + "\n"

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from hrkg.loaders._csv import read_csv
 from pyoxigraph import NamedNode, Quad
 
+from hrkg.loaders._csv import read_csv
 from hrkg.loading import (
     IndexedRecommendation,
     Loader,

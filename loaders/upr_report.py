@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from hrkg.loaders.upr_report_text import Item, Report, read
 from pyoxigraph import NamedNode, Quad
 
 from hrkg.errors import DataError, LoaderError
+from hrkg.loaders.upr_report_text import Item, Report, read
 from hrkg.loading import (
     CorpusReport,
     IndexedRecommendation,
@@ -88,14 +88,14 @@ def _data_root(source: Source) -> Path:
     return source.path.parents[len(Path(source.relpath).parts) - 1]
 
 
-def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate]]:
+def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate[NamedNode]]]:
     """The UPR Info recommendations under ``root`` by review: (session, ISO3) → candidates
     whose key is the recommendation's IRI (the one the upr-info-csv loader gives it): what
     the registered loaders hold (:func:`hrkg.loading.recommendation_index`)."""
     recs = recommendation_index(root)   # the same tuple while the files are unchanged
     hit = _BY_REVIEW.get(id(recs))
     if hit is None or hit[0] is not recs:
-        out: dict[tuple[int, str], list[Candidate]] = defaultdict(list)
+        out: dict[tuple[int, str], list[Candidate[NamedNode]]] = defaultdict(list)
         for r in recs:
             out[(r.session, r.state)].append(Candidate(r.iri, r.text, r.from_states))
         hit = _BY_REVIEW[id(recs)] = (recs, dict(out))
@@ -105,7 +105,7 @@ def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate]]:
 # id of a recommendation index → (the index, its candidates by review); keyed by identity
 # because hashing 40 000 recommendations per report would cost more than the lookup saves
 _BY_REVIEW: dict[int, tuple[tuple[IndexedRecommendation, ...],
-                            dict[tuple[int, str], list[Candidate]]]] = {}
+                            dict[tuple[int, str], list[Candidate[NamedNode]]]]] = {}
 
 
 @dataclass
@@ -118,7 +118,7 @@ class Reconciled:
     iris: list[NamedNode]                  # per item
     matches: list[Match]
     unmatched_items: list[int]             # the recommendations only the report holds
-    unmatched_upr_info: list[Candidate]    # UPR Info recommendations of this review alone
+    unmatched_upr_info: list[Candidate[NamedNode]]    # UPR Info recommendations of this review alone
     symbol: str | None                     # the text's, else the symbols table's
     # per item: the names kept as written, each with why ("is not a known state", …)
     as_written: list[list[tuple[str, str]]]
@@ -127,6 +127,12 @@ class Reconciled:
     only_reasons: dict[int, str] = field(default_factory=dict)   # item → why report-only
     not_recommendations: dict[int, str] = field(default_factory=dict)  # item → what it is
     hand_placed: list[str] = field(default_factory=list)   # rows of upr-report-items.tsv used
+
+    @property
+    def session(self) -> int:
+        """The review's session (:func:`reconcile_report` places every report it returns)."""
+        assert self.report.session is not None
+        return self.report.session
 
     @property
     def placed(self) -> set[int]:
@@ -187,7 +193,7 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
                 found.add(iso)
         states.append(frozenset(found))
         as_written.append(kept)
-    items = [Candidate(n, i.text, s)
+    items: list[Candidate[int]] = [Candidate(n, i.text, s)
              for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
     cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
     matches, lone, _ = match(items, cands)
@@ -262,12 +268,12 @@ class UprReportLoader(Loader):
         g, rep, iso3 = source.graph, rec.report, rec.iso3
         for problem in rep.problems:
             report.warn(problem.message, problem.line)
-        review = review_iri(rep.session, iso3)
+        review = review_iri(rec.session, iso3)
         yield Quad(review, RDF.type, HR.UPRReview, g)
         yield Quad(review, HR.stateUnderReview, state_iri(iso3), g)
-        yield Quad(review, HR.session, typed(rep.session, XSD.integer), g)
-        yield Quad(review, HR.cycle, typed(cycle_of(rep.session), XSD.integer), g)
-        yield Quad(review, HR.inSession, session_iri(rep.session), g)
+        yield Quad(review, HR.session, typed(rec.session, XSD.integer), g)
+        yield Quad(review, HR.cycle, typed(cycle_of(rec.session), XSD.integer), g)
+        yield Quad(review, HR.inSession, session_iri(rec.session), g)
         if rep.review_date:
             yield Quad(review, HR.date, typed(rep.review_date.isoformat(), XSD.date), g)
             named = re.search(r"(\d{4})$", source.path.stem)

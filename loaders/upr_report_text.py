@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from hrkg.errors import LoaderError
 
@@ -142,7 +143,7 @@ MAX_PDF_BYTES = 64 * 1024 * 1024   # a UN document is < 5 MB
 MAX_PDF_PAGES = 400                # a Working Group report: 20-40 pages
 
 
-def pdf_pages(path: Path, mode: str = "layout", what: str = "a UPR report",
+def pdf_pages(path: Path, mode: Literal["layout", "plain"] = "layout", what: str = "a UPR report",
               first: int | None = None) -> list[str]:
     """The text of each page of a PDF (pypdf; ``mode`` "layout" or "plain"; only the
     ``first`` pages where given). A file that is empty, not a PDF, encrypted, cut short, too
@@ -224,6 +225,7 @@ def _clean(text: str) -> list[str]:
                                            lines[j]) and not re.match(r"\s*(and|or|to)\b",
                                                                       lines[j]):
                 word = re.match(r"\s*(\S+)\s?", lines[j])
+                assert word is not None   # lines[j] begins with a letter (matched above)
                 lines[i] = lines[i] + word.group(1)
                 lines[j] = lines[j][word.end():]
     return [_DOT_HYPHEN.sub(r"\1-\2", _SPLIT_COMPOUND.sub(r"\1-\2", ln)) for ln in lines]

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from hrkg.loaders._csv import read_csv
 from pyoxigraph import NamedNode, Quad
 
+from hrkg.loaders._csv import read_csv
 from hrkg.loading import Loader, LoadReport, Source
 from hrkg.reference.states import instrument_iri, normalise_name, resolver, session_iri, state_iri
 from hrkg.reference.upr import RESPONSES, cycle_of, review_iri

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hrkg.loaders.thematic_list import read
 from pyoxigraph import RdfFormat, parse
 
+from hrkg.loaders.thematic_list import read
 from hrkg.reference.ohchr_schemes import concept_for, concepts, generate, label_key, sdg_labels
 from hrkg.reference.schemes import concepts_in
 from hrkg.reference.states import resolver

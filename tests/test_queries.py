@@ -189,7 +189,6 @@ def test_recommendation_provenance(store, data_dir: Path) -> None:
     import hashlib
 
     from hrkg.loaders.upr_report_text import read
-
     from hrkg.reference.states import resolver
 
     path = data_dir / "upr-info" / "sessions-06-09.csv"
@@ -227,7 +226,6 @@ def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
 
 def test_report_paragraphs(store, data_dir: Path) -> None:
     from hrkg.loaders.upr_report_text import read
-
     from hrkg.reference.states import resolver
 
     res = resolver()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -175,14 +176,20 @@ def validate(files: tuple[str, ...], shapes: tuple[str, ...], per_graph: bool,
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True)
 @store_option
-def query(sparql: str | None, file, fmt: str, store: str | None) -> None:
+def query(sparql: str | None, file: IO[str] | None, fmt: str, store: str | None) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) given as an argument, a file
     (-f) or on standard input. The default graph holds every fact once; GRAPH ?g reaches
     the graph of each source file."""
     from hrkg.graph.query import run_query
     from hrkg.graph.store import open_read_only
 
-    text = sparql if sparql else (file.read() if file else click.get_text_stream("stdin").read())
+    if sparql:
+        text = sparql
+    elif file is not None:
+        text = file.read()
+    else:
+        with click.open_file("-") as stdin:   # click.get_text_stream is deprecated in 8.5
+            text = stdin.read()
     if not text.strip():
         raise click.UsageError("no query: give it as an argument, with -f FILE or on stdin")
     out = run_query(open_read_only(_root(store)), text, fmt).format(fmt)

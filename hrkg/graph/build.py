@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store
 
 from hrkg import __version__
 from hrkg.datasets import FileStatus, check, how_to_get, manifest
@@ -83,8 +83,7 @@ class BuildResult:
             r["triples"] += rep.triples
             r["warnings"] += rep.warnings + rep.errors
         if self.validation:
-            by_graph = getattr(self.validation, "violations_by_loader", {})
-            for name, n in by_graph.items():
+            for name, n in self.validation.violations_by_loader.items():
                 rows.setdefault(name, Counter())["violations"] += n
         return [{"loader": k, **{c: v.get(c, 0) for c in
                                  ("files", "rows", "triples", "warnings", "violations")}}
@@ -182,7 +181,7 @@ def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
     reads (another state's UPR documents in ohchr-upr/<state>/<cycle>/, say): read too, so
     that adding documents is "put them there, then hrkg build". The build summary lists them.
     ``documents/`` is not looked at: :func:`document_folders` reads the user's documents."""
-    out = []
+    out: list[PlannedSource] = []
     if not data.is_dir():
         return out
     for path in sorted(data.rglob("*")):
@@ -363,13 +362,14 @@ def _attribute(result: BuildResult) -> None:
             continue
         for file in sorted({file for file, _ in r.places}) or ["unknown"]:
             counts[loaders.get(file, file)] += 1
-    result.validation.violations_by_loader = counts  # type: ignore[attr-defined]
+    result.validation.violations_by_loader = counts
 
 
 def _recorded_sources(store: Store) -> dict[str, str]:
     """relpath → sha256 of every source file the store was built from."""
     rows = store.query(f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
                        f"<{HR.path.value}> ?path ; <{HR.sha256.value}> ?sha }} }}")
+    assert isinstance(rows, QuerySolutions)
     return {r["path"].value: r["sha"].value for r in rows}
 
 

@@ -98,7 +98,9 @@ def run_query(store: Store, sparql: str, fmt: str = "table") -> Answer:
         variables = [v.value for v in result.variables]
         if fmt in _RESULT_FORMATS:
             answer = Answer("select", variables, [])
-            answer.raw_text = result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+            data = result.serialize(format=_RESULT_FORMATS[fmt])
+            assert data is not None   # no output given: the bytes are returned
+            answer.raw_text = data.decode("utf-8")
             return answer
         return Answer("select", variables, [[sol[v] for v in variables] for sol in result])
     data = result.serialize(format=RdfFormat.TURTLE if fmt == "table" else RdfFormat.N_TRIPLES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyoxigraph import DefaultGraph, Store
+from pyoxigraph import DefaultGraph, QuerySolutions, Store
 
 __all__ = ["stats"]
 
@@ -13,6 +13,7 @@ def stats(store: Store) -> dict[str, list[tuple[str, int]]]:
     classes = store.query("""
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c }
         GROUP BY ?c ORDER BY DESC(?n) ?c""")
+    assert isinstance(graphs, QuerySolutions) and isinstance(classes, QuerySolutions)
     return {
         "graphs": [(s["g"].value, int(s["n"].value)) for s in graphs],
         "classes": [(s["c"].value, int(s["n"].value)) for s in classes],

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import Protocol
 
 from hrkg.reference.states import instruments, read_tsv, resolver
 from hrkg.reference.upr_schedule import reviews_of
@@ -104,6 +105,14 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), *m.span()) for m in _TOKEN.finditer(_norm(text))]
 
 
+class TokenSeq(Protocol):
+    """Tokens as (text, begin, end) by index: a list of them, or :class:`_Tokens`."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, k: int, /) -> tuple[str, int, int]: ...
+
+
 class _Tokens:
     """A document's tokens as (text, begin, end), made only when asked for: most are only
     ever looked at as words (``words``)."""
@@ -166,7 +175,7 @@ class Gazetteer:
             self._tries[first] = got
         return got
 
-    def find(self, toks: Sequence[tuple[str, int, int]], words: list[str] | None = None,
+    def find(self, toks: TokenSeq, words: list[str] | None = None,
              lower: dict[str, str] | None = None) -> Iterator[tuple[int, int, str]]:
         """(first token, last token + 1, key) of each match, left to right, not overlapping.
         ``words``: the tokens' strings, when the caller has them already; ``lower``: each of
@@ -175,7 +184,7 @@ class Gazetteer:
         Only tokens that begin a phrase (as written or in lower case) are tried: the words of
         the document that do are found first, then their places."""
         if words is None:
-            words = [t for t, _, _ in toks]
+            words = [toks[k][0] for k in range(len(toks))]
         if lower is None:
             lower = {w: w.lower() for w in set(words)}
         n = len(words)
@@ -369,7 +378,7 @@ def dates_in(text: str, begin: int = 0, end: int | None = None) -> list[When]:
                 w = When(m.start(), m.end(), int(g["y3"]), _month(g["m3"]))
             else:
                 w = When(m.start(), m.end(), int(g["y4"]))
-            if w.day:
+            if w.day and w.month:
                 date(w.year, w.month, w.day)
         except (ValueError, StopIteration):
             continue
@@ -574,7 +583,8 @@ class _Doc:
         first run of non-space characters there ends (its last character is the one before
         the post, when the post begins after it)."""
         if self._post is None:
-            text, memo = self.text, {}
+            text = self.text
+            memo: dict[int, int] = {}
             out = []
             for h in _starts(_TITLE, text):
                 b = _words_before(text, h, _POST_WORD, memo)
@@ -679,7 +689,8 @@ _LAW_WORD = re.compile(r"[A-Z][\w'’.-]*|of|on|for|and|the|to|in|against")
 
 def _law_starts(d: _Doc) -> list[int]:
     """Where ``_LAW`` can begin: a capital letter in the run of words before an "Act"."""
-    text, memo = d.text, {}
+    text = d.text
+    memo: dict[int, int] = {}
     out: list[int] = []
     last = -1
     for m in re.finditer("Act", text):
@@ -709,7 +720,7 @@ def _find_laws(d: _Doc) -> None:
         d.add(b, m.end(), "law", key)
 
 
-def _inside_longer_name(toks: list[tuple[str, int, int]], i: int, j: int) -> bool:
+def _inside_longer_name(toks: TokenSeq, i: int, j: int) -> bool:
     """Whether tokens i..j are part of a longer capitalised name: "Congress" in "Zimbabwe
     Congress of Trade Unions", "Association and Collective" in "Freedom of Association and
     Collective Bargaining" (a fragment of a name is no name)."""
@@ -781,17 +792,17 @@ def _find_orgs(d: _Doc) -> None:
         if j < len(toks) and words[j] in ("Member", "Members", "member", "members"):
             continue   # "NCD Board Member", "Council Members": a post
         if tok in _RIGHT_EXTEND or tok == "Embassy":
-            m = j
-            while m < len(toks) and words[m] in _CONNECT | {","}:
-                m += 1
-            if m > j and m < len(toks) and words[m][0].isupper() and words[j] in ("of", "for", "on", "in"):
-                while m < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", words[m]) \
-                        and not (words[m] in TITLE_HEADS and m + 1 < len(toks)
-                                 and words[m + 1][:1].isupper()) and (
-                        words[m][0].isupper() or words[m] in ("and", "the", "of", "for", "with", "on")
-                        and m + 1 < len(toks) and words[m + 1][0].isupper()):
-                    m += 1
-                j = m
+            n = j
+            while n < len(toks) and words[n] in _CONNECT | {","}:
+                n += 1
+            if n > j and n < len(toks) and words[n][0].isupper() and words[j] in ("of", "for", "on", "in"):
+                while n < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", words[n]) \
+                        and not (words[n] in TITLE_HEADS and n + 1 < len(toks)
+                                 and words[n + 1][:1].isupper()) and (
+                        words[n][0].isupper() or words[n] in ("and", "the", "of", "for", "with", "on")
+                        and n + 1 < len(toks) and words[n + 1][0].isupper()):
+                    n += 1
+                j = n
             elif tok == "Embassy" and j < len(toks) and words[j][0].isupper() and words[j] not in NOT_NAMES:
                 j += 1
         while j - 1 > k and words[j - 1] in _CONNECT:
@@ -800,7 +811,7 @@ def _find_orgs(d: _Doc) -> None:
             continue
         end = ms[j - 1].end()
         if re.fullmatch(r"[A-Za-z]+\d{1,2}", words[j - 1]):
-            end -= len(re.search(r"\d+$", words[j - 1]).group())   # a footnote mark
+            end -= len(words[j - 1]) - len(words[j - 1].rstrip("0123456789"))   # a footnote mark
         found.append((ms[i].start(), end, i, j if end == ms[j - 1].end() else -1))
     for b, e, i, j in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if text[b:e].startswith(("A ", "An ")):
@@ -819,10 +830,10 @@ def _find_orgs(d: _Doc) -> None:
     # acronyms: "Black Sex Worker Collective (BSWC)", or the initials of a body named here
     acronyms: dict[str, str] = {}
     for s in d.within("org", 0, len(text)):
-        m = re.match(r"\s*\(([A-Z][A-Za-z-]{1,10}|[A-Z][a-z]+(?: (?:of|for|and|[A-Z][a-z]+)){1,4})\)",
-                     text[s.end:s.end + 60])
-        if m:
-            acronyms[m.group(1)] = s.key
+        am = re.match(r"\s*\(([A-Z][A-Za-z-]{1,10}|[A-Z][a-z]+(?: (?:of|for|and|[A-Z][a-z]+)){1,4})\)",
+                      text[s.end:s.end + 60])
+        if am:
+            acronyms[am.group(1)] = s.key
         words = [w for w in re.findall(r"[\w.]+", text[s.begin:s.end]) if w not in _CONNECT]
         initials = "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words)
         if len(initials) >= 3 and initials.isupper():
@@ -1039,7 +1050,7 @@ def _find_people(d: _Doc) -> None:
     text = d.text
     found: list[tuple[int, int, str, list[tuple[str, str | None]]]] = []
 
-    def person(b: int, e: int, posts: list[tuple[str, str | None]] = ()) -> None:
+    def person(b: int, e: int, posts: Sequence[tuple[str, str | None]] = ()) -> None:
         name = _clean_name(text[b:e])
         if name is None:
             return
@@ -1172,7 +1183,7 @@ def _find_reviews(d: _Doc) -> None:
             hits = set()
             for iso3 in here:
                 for r in reviews_of(iso3):
-                    if w.day and r.date == date(w.year, w.month, w.day):
+                    if w.day and w.month and r.date == date(w.year, w.month, w.day):
                         hits.add(r)
                     elif not w.day and w.month and (r.date.year, r.date.month) == (w.year, w.month):
                         hits.add(r)

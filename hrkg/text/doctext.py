@@ -63,10 +63,11 @@ class Page:
 
 def line_of(data: bytes | str, offset: int) -> tuple[int, int]:
     """(line, column), both from 1, of an offset into ``data``."""
+    if isinstance(data, bytes):
+        head_b = data[:offset]
+        return head_b.count(b"\n") + 1, offset - (head_b.rfind(b"\n") + 1) + 1
     head = data[:offset]
-    nl = b"\n" if isinstance(head, bytes) else "\n"
-    line = head.count(nl) + 1
-    return line, offset - (head.rfind(nl) + 1) + 1
+    return head.count("\n") + 1, offset - (head.rfind("\n") + 1) + 1
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -159,7 +160,7 @@ def _html(source: str) -> Page:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(source)
-    meta = _html_meta(tree)
+    meta_and_guessed = _html_meta(tree)
     out: list[str] = []
 
     def walk(node, pre: bool) -> None:
@@ -194,7 +195,7 @@ def _html(source: str) -> Page:
         n = len(tree.css(tag))   # in the head too, which is skipped whole
         if n:
             notes.append(f"{n} <{tag}> element(s) skipped: code, not text")
-    meta, guessed = meta
+    meta, guessed = meta_and_guessed
     return Page(text, True, meta, notes, guessed, "html")
 
 

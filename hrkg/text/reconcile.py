@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -34,11 +35,14 @@ _PARTIAL_MIN_LENGTH = 40  # short texts ("Ratify CAT") are too easily part of an
 _SURE = 98.0  # a plain score from which no partial score is worth computing
 
 
+K = TypeVar("K")
+
+
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(Generic[K]):
     """One side of a pair: its key, its text, the ISO codes of its recommending states."""
 
-    key: object
+    key: K
     text: str
     states: frozenset[str]
 
@@ -89,15 +93,15 @@ def match(items: Sequence[Candidate], candidates: Sequence[Candidate],
     taken: set[int] = set()
     claimed: dict[int, set[str]] = {}  # candidate → the states its items have named
     out = []
-    for value, i, j in pairs:
-        if i in taken:
+    for value, item, cand in pairs:
+        if item in taken:
             continue
-        states = items[i].states & candidates[j].states
-        if j in claimed and (not states or states & claimed[j]):
+        states = items[item].states & candidates[cand].states
+        if cand in claimed and (not states or states & claimed[cand]):
             continue
-        claimed.setdefault(j, set()).update(states)
-        taken.add(i)
-        out.append(Match(i, j, round(value, 1)))
+        claimed.setdefault(cand, set()).update(states)
+        taken.add(item)
+        out.append(Match(item, cand, round(value, 1)))
     out.sort(key=lambda m: m.item)
     return (out, [i for i in range(len(items)) if i not in taken],
             [j for j in range(len(candidates)) if j not in claimed])

@@ -110,7 +110,7 @@ _RANGE = {XSD.int: (-2**31, 2**31 - 1), XSD.long: (-2**63, 2**63 - 1),
           XSD.short: (-2**15, 2**15 - 1), XSD.byte: (-128, 127),
           XSD.unsignedInt: (0, 2**32 - 1), XSD.unsignedLong: (0, 2**64 - 1),
           XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255)}
-_NODE_KIND = {
+_NODE_KIND: dict[rdflib.term.Node, str] = {
     SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
@@ -645,7 +645,7 @@ class Validator:
             query = f"SELECT ?this WHERE {{ {key} }}"
             # one column of IRIs and blank nodes: the TSV text is their N-Triples form, and
             # reading it is three times faster than a term object per row
-            text = self._select(query).serialize(  # type: ignore[attr-defined]
+            text = self._select(query).serialize(
                 format=QueryResultsFormat.TSV).decode()
             members = set(text.split("\n")[1:])
             members.discard("")

@@ -235,7 +235,7 @@ class _LineReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         data = self.raw.readline(len(buffer))
         if data and self._at_start:
             self.line += 1

@@ -128,9 +128,9 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
             yield f"{a} {_hr('state')} {state} ."
         ins = "UDHR" if hit("action-on-declaration", i) else ("CCPR", "CESCR", "CCPR-OP2")[i % 3]
         yield f"{a} {_hr('instrument')} {_iri('instrument/' + ins)} ."
-        year = "1950" if hit("consent-before-adoption", i) else str(1990 + i % 30)
+        year_text = "1950" if hit("consent-before-adoption", i) else str(1990 + i % 30)
         year_type = "integer" if hit("action-year-not-gyear", i) else "gYear"
-        yield f"{a} {_hr('year')} {_lit(year, year_type)} ."
+        yield f"{a} {_hr('year')} {_lit(year_text, year_type)} ."
     for n in range(1, 41):   # the Working Group sessions the reviews are in
         ses = _iri(f"upr-session/{n}")
         yield f"{ses} {_RDF_TYPE} {_hr('UPRSession')} ."

@@ -23,7 +23,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import rdflib
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import (
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+)
 from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
@@ -238,6 +247,7 @@ def _as_written(quads: list[Quad]) -> dict[str, Literal]:
     probe.extend(Quad(NamedNode(f"urn:hrkg:{i}"), p, lit) for i, lit in enumerate(items))
     changed = {}
     for q in probe.quads_for_pattern(None, p, None):
+        assert isinstance(q.subject, NamedNode)
         original = items[int(q.subject.value.rsplit(":", 1)[1])]
         if str(q.object) != str(original):
             changed[str(original)] = Literal(
@@ -274,6 +284,7 @@ def union_graph(store: Store, graphs: Sequence[NamedNode] | None = None) -> rdfl
         triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                               default_graph=list(graphs))
     g = rdflib.Graph()
+    assert isinstance(triples, QueryTriples)
     g.parse(data=triples.serialize(format=RdfFormat.N_TRIPLES), format="nt")
     return g
 
@@ -369,6 +380,7 @@ def _attribute(store: Store, results: list[Result],
             f"{{ GRAPH ?g {{ ?f ?p ?o }} }} UNION {{ GRAPH ?g {{ ?o ?p ?f }} "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?f ?q ?x }} }} }} "
             f"OPTIONAL {{ GRAPH ?g {{ ?f <{HR.sourceLine.value}> ?line }} }} }}")
+        assert isinstance(rows, QuerySolutions)
         for row in rows:
             line = int(row["line"].value) if row["line"] is not None else None
             graph = row["g"].value

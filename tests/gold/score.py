@@ -125,8 +125,8 @@ def score(gold: dict, store: Store) -> dict[str, Score]:
 
 def load_documents(paths: list[tuple[Path, str]], store: Store) -> list[str]:
     """Load files with the web-page loader (as ``documents/NAME``); the findings, as text."""
-    from hrkg.loading import LoadReport, Source
     from hrkg.loaders.web_page import WebPageLoader
+    from hrkg.loading import LoadReport, Source
 
     loader, findings = WebPageLoader(), []
     for path, name in paths:

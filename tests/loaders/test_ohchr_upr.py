@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from hrkg.loading import LoadReport, Source
+from pyoxigraph import Quad
+
+from hrkg.errors import LoaderError
 from hrkg.loaders.ohchr_documents import (
     expand_slashes,
     read_addendum,
@@ -20,9 +22,7 @@ from hrkg.loaders.ohchr_documents import (
 from hrkg.loaders.ohchr_upr import OhchrUprLoader, read_review, un_documents
 from hrkg.loaders.thematic_list import read as read_list
 from hrkg.loaders.upr_report_text import Item, read
-from pyoxigraph import Quad
-
-from hrkg.errors import LoaderError
+from hrkg.loading import LoadReport, Source
 from hrkg.reference.states import resolver
 from hrkg.terms import HR
 

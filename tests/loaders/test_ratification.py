@@ -6,10 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.ratification import RatificationCsvLoader
 
 from hrkg.errors import LoaderError
+from hrkg.loaders.ratification import RatificationCsvLoader
+from hrkg.loading import LoadReport, Source
 from hrkg.terms import HR, RDF
 
 

@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.ohchr_thematic_list import OhchrThematicListLoader
-from hrkg.loaders.thematic_list import MAX_UNPACKED, ThematicList, read
 from pyoxigraph import Quad
 
 from hrkg.errors import LoaderError
+from hrkg.loaders.ohchr_thematic_list import OhchrThematicListLoader
+from hrkg.loaders.thematic_list import MAX_UNPACKED, ThematicList, read
+from hrkg.loading import LoadReport, Source
 from hrkg.reference.states import resolver
 from hrkg.terms import HR, RDF, SKOS
 

@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.upr_info import UprInfoCsvLoader
 
 from hrkg.errors import LoaderError
+from hrkg.loaders.upr_info import UprInfoCsvLoader
+from hrkg.loading import LoadReport, Source
 from hrkg.terms import HR, RDF, normalise_text
 
 ROWS = {"sessions-01-05.csv": 6094, "sessions-06-09.csv": 8343, "sessions-10-13.csv": 9047,

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from hrkg.loaders.upr_report import NO_PARTNER, reconcile, report_items
 from hrkg.loaders.upr_report_text import group_of
-
 from hrkg.reference.states import read_tsv
 from hrkg.text.reconcile import Candidate, Match, fold
 

@@ -9,12 +9,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.upr_report import UprReportLoader, reconcile, report_symbols
-from hrkg.loaders.upr_report_text import read
 from pyoxigraph import Store
 
 from hrkg.graph.query import run_query
+from hrkg.loaders.upr_report import UprReportLoader, reconcile, report_symbols
+from hrkg.loaders.upr_report_text import read
+from hrkg.loading import LoadReport, Source
 from hrkg.reference.states import resolver
 from hrkg.terms import HR, RDF, rid
 from tests.conftest import run

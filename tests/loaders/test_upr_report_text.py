@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hrkg.loaders.upr_report_text import decode, parse, read, split_states
 
 from hrkg.errors import LoaderError
+from hrkg.loaders.upr_report_text import decode, parse, read, split_states
 from hrkg.reference.states import resolver
 
 R = resolver()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hrkg.loading import LoadReport, Source
 from hrkg.loaders.us_upr_cycle3 import UsUprCycle3Loader
-
+from hrkg.loading import LoadReport, Source
 from hrkg.terms import HR
 
 BASE = "https://w3id.org/hrkg/id/"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hrkg.loading import LoadReport, Source
-from hrkg.loaders.web_page import WebPageLoader
 from pyoxigraph import Store
 
 from hrkg.graph.store import open_read_only
+from hrkg.loaders.web_page import WebPageLoader
+from hrkg.loading import LoadReport, Source
 from hrkg.text.docentities import extract, person_key
 from tests.gold.score import GOLD, load_documents, score, unseen_documents
 
