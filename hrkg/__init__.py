@@ -37,5 +37,6 @@ def __getattr__(name: str) -> object:
     # module of the foundation (hrkg.errors, say) stays cheap
     if name in _API:
         from hrkg import api
+
         return getattr(api, name)
     raise AttributeError(f"module 'hrkg' has no attribute {name!r}")

@@ -38,9 +38,24 @@ __all__ = ["Graph", "Rows", "open", "build", "validate", "export"]
 
 Term = NamedNode | BlankNode | Literal | Triple
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                               "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                               "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_INTEGERS = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 def python_value(term: Term | None) -> object:
@@ -58,7 +73,7 @@ def python_value(term: Term | None) -> object:
             if dt in (XSD + "double", XSD + "float"):
                 return float(term.value)
         except ValueError:
-            return term.value   # an ill-typed literal stays as written
+            return term.value  # an ill-typed literal stays as written
         if dt == XSD + "boolean":
             return term.value in ("true", "1")
         return term.value
@@ -81,8 +96,9 @@ class Rows(Sequence[tuple[Term | None, ...]]):
     @overload
     def __getitem__(self, i: slice) -> Sequence[tuple[Term | None, ...]]: ...
 
-    def __getitem__(self, i: int | slice) -> tuple[Term | None, ...] | Sequence[
-            tuple[Term | None, ...]]:
+    def __getitem__(
+        self, i: int | slice
+    ) -> tuple[Term | None, ...] | Sequence[tuple[Term | None, ...]]:
         return self._rows[i]
 
     def __len__(self) -> int:
@@ -104,8 +120,9 @@ class Rows(Sequence[tuple[Term | None, ...]]):
         try:
             import pandas
         except ImportError:
-            raise ImportError("Rows.to_dataframe needs pandas: pip install 'hrkg[pandas]'"
-                              ) from None
+            raise ImportError(
+                "Rows.to_dataframe needs pandas: pip install 'hrkg[pandas]'"
+            ) from None
         return pandas.DataFrame(self.values(), columns=list(self.variables))
 
 
@@ -153,8 +170,13 @@ class Graph:
 
         return rdflib.Dataset(store=OxigraphStore(store=self.store))
 
-    def export(self, output: str | os.PathLike[str] | IO[str], fmt: str = "turtle",
-               graph: str | None = None, include_build: bool = False) -> int:
+    def export(
+        self,
+        output: str | os.PathLike[str] | IO[str],
+        fmt: str = "turtle",
+        graph: str | None = None,
+        include_build: bool = False,
+    ) -> int:
         """:func:`export` of this graph."""
         return _export(self.store, output, fmt, graph, include_build)
 
@@ -166,54 +188,89 @@ def open(store: str | os.PathLike[str] | None = None) -> Graph:
     return Graph(store_root(store))
 
 
-def build(data: str | os.PathLike[str] | None = None,
-          store: str | os.PathLike[str] | None = None, *, validate: bool = True,
-          engine: str = "fast", allow_damaged: bool = False,
-          documents: Iterable[str | os.PathLike[str]] = (),
-          progress: Callable[[str], None] = lambda step: None) -> BuildResult:
+def build(
+    data: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | None = None,
+    *,
+    validate: bool = True,
+    engine: str = "fast",
+    allow_damaged: bool = False,
+    documents: Iterable[str | os.PathLike[str]] = (),
+    progress: Callable[[str], None] = lambda step: None,
+) -> BuildResult:
     """``hrkg build``: every dataset under ``data`` (default: ``HRKG_DATA``, else the
     per-user cache) and every document into a new store under ``store``, validated, then
     made current; a failed build (``result.ok`` false) leaves the previous store as it was."""
     from hrkg.datasets import data_dir
     from hrkg.graph.build import build as run_build
 
-    return run_build(data_dir(None if data is None else str(data)), store_root(store),
-                     validate=validate, progress=progress, engine=engine,
-                     allow_damaged=allow_damaged, documents=[Path(d) for d in documents])
+    return run_build(
+        data_dir(None if data is None else str(data)),
+        store_root(store),
+        validate=validate,
+        progress=progress,
+        engine=engine,
+        allow_damaged=allow_damaged,
+        documents=[Path(d) for d in documents],
+    )
 
 
-def validate(files: Sequence[str | os.PathLike[str]] = (), *,
-             store: str | os.PathLike[str] | None = None,
-             shapes: Sequence[str | os.PathLike[str]] = (), engine: str = "fast",
-             per_graph: bool = False, data_format: str | None = None,
-             max_results: int | None = 10_000,
-             stdin: Callable[[], bytes] | None = None) -> ValidationReport:
+def validate(
+    files: Sequence[str | os.PathLike[str]] = (),
+    *,
+    store: str | os.PathLike[str] | None = None,
+    shapes: Sequence[str | os.PathLike[str]] = (),
+    engine: str = "fast",
+    per_graph: bool = False,
+    data_format: str | None = None,
+    max_results: int | None = 10_000,
+    stdin: Callable[[], bytes] | None = None,
+) -> ValidationReport:
     """``hrkg validate``: ``files`` (RDF files or folders; ``-`` reads ``stdin``) or, with
     none, the built store, against hrkg's SHACL shapes or ``shapes``."""
     from hrkg.validation.validate import shapes_graph, validate_files, validate_store
 
     shape_paths = [str(s) for s in shapes] or None
     if files:
-        return validate_files([str(f) for f in files], engine, shapes=shape_paths,
-                              per_graph=per_graph, data_format=data_format,
-                              stdin=stdin or (lambda: sys.stdin.buffer.read()),
-                              max_results=max_results)
-    return validate_store(open_read_only(store_root(store)), engine,
-                          shapes=shapes_graph(shape_paths) if shape_paths else None,
-                          per_graph=per_graph, max_results=max_results)
+        return validate_files(
+            [str(f) for f in files],
+            engine,
+            shapes=shape_paths,
+            per_graph=per_graph,
+            data_format=data_format,
+            stdin=stdin or (lambda: sys.stdin.buffer.read()),
+            max_results=max_results,
+        )
+    return validate_store(
+        open_read_only(store_root(store)),
+        engine,
+        shapes=shapes_graph(shape_paths) if shape_paths else None,
+        per_graph=per_graph,
+        max_results=max_results,
+    )
 
 
-def export(output: str | os.PathLike[str] | IO[str], fmt: str = "turtle", *,
-           store: str | os.PathLike[str] | None = None, graph: str | None = None,
-           include_build: bool = False) -> int:
+def export(
+    output: str | os.PathLike[str] | IO[str],
+    fmt: str = "turtle",
+    *,
+    store: str | os.PathLike[str] | None = None,
+    graph: str | None = None,
+    include_build: bool = False,
+) -> int:
     """``hrkg export``: the built store (or the named graph ``graph``) written to
     ``output`` (a path or a text stream) deterministically, in ``fmt`` (turtle, trig, nt,
     nq); returns the number of statements written."""
     return _export(open_read_only(store_root(store)), output, fmt, graph, include_build)
 
 
-def _export(st: Store, output: str | os.PathLike[str] | IO[str], fmt: str, graph: str | None,
-            include_build: bool) -> int:
+def _export(
+    st: Store,
+    output: str | os.PathLike[str] | IO[str],
+    fmt: str,
+    graph: str | None,
+    include_build: bool,
+) -> int:
     from hrkg.graph.export import export as run_export
 
     name = NamedNode(graph) if graph else None

@@ -46,8 +46,17 @@ def manifest() -> list[Entry]:
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     out = []
     for r in csv.DictReader(lines, delimiter="\t"):
-        out.append(Entry(r["path"], int(r["bytes"]), r["sha256"], r["origin_repository"],
-                         r["origin_commit"], r["origin_path"], r["download_url"]))
+        out.append(
+            Entry(
+                r["path"],
+                int(r["bytes"]),
+                r["sha256"],
+                r["origin_repository"],
+                r["origin_commit"],
+                r["origin_path"],
+                r["download_url"],
+            )
+        )
     return out
 
 
@@ -99,8 +108,10 @@ def verify(root: Path) -> list[FileStatus]:
 def how_to_get(entry: Entry) -> str:
     if entry.download_url:
         return f"`hrkg data fetch` downloads it from {entry.download_url}"
-    return (f"no pinned download: take {entry.origin_path} from github.com/"
-            f"{entry.origin_repository} at commit {entry.origin_commit} (see data/MANIFEST.tsv)")
+    return (
+        f"no pinned download: take {entry.origin_path} from github.com/"
+        f"{entry.origin_repository} at commit {entry.origin_commit} (see data/MANIFEST.tsv)"
+    )
 
 
 def fetch(root: Path, progress: bool = False) -> list[FileStatus]:
@@ -121,10 +132,16 @@ def fetch(root: Path, progress: bool = False) -> list[FileStatus]:
         if target.exists():
             target.unlink()
         try:
-            pooch.retrieve(entry.download_url, known_hash=f"sha256:{entry.sha256}",
-                           fname=target.name, path=target.parent, progressbar=progress)
+            pooch.retrieve(
+                entry.download_url,
+                known_hash=f"sha256:{entry.sha256}",
+                fname=target.name,
+                path=target.parent,
+                progressbar=progress,
+            )
         except Exception as exc:  # network errors of every kind: report, go on with the rest
-            raise DataError(f"{entry.path}: download from {entry.download_url} failed: "
-                            f"{exc}") from exc
+            raise DataError(
+                f"{entry.path}: download from {entry.download_url} failed: {exc}"
+            ) from exc
         out.append(check(entry, root))
     return out

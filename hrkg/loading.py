@@ -38,9 +38,18 @@ from pyoxigraph import NamedNode, Quad
 from hrkg.errors import LoaderError
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 
-__all__ = ["Loader", "Source", "LoadReport", "Finding", "ReferenceContribution",
-           "IndexedRecommendation", "CorpusReport", "registered_loaders",
-           "recommendation_index", "GROUP"]
+__all__ = [
+    "Loader",
+    "Source",
+    "LoadReport",
+    "Finding",
+    "ReferenceContribution",
+    "IndexedRecommendation",
+    "CorpusReport",
+    "registered_loaders",
+    "recommendation_index",
+    "GROUP",
+]
 
 GROUP = "hrkg.loaders"  # the entry-point group
 
@@ -181,8 +190,9 @@ class Loader(ABC):
         """UN membership and regional groups ``source`` holds (``None``: nothing)."""
         return None
 
-    def recommendations(self, source: Source,
-                        report: LoadReport | None = None) -> Iterable[IndexedRecommendation]:
+    def recommendations(
+        self, source: Source, report: LoadReport | None = None
+    ) -> Iterable[IndexedRecommendation]:
         """The recommendations ``source`` holds, for other loaders to reconcile against."""
         return ()
 
@@ -236,8 +246,9 @@ def recommendation_index(root: Path) -> tuple[IndexedRecommendation, ...]:
 
 
 @cache
-def _index(root: Path, fingerprint: tuple[tuple[str, str, int, int], ...]
-           ) -> tuple[IndexedRecommendation, ...]:
+def _index(
+    root: Path, fingerprint: tuple[tuple[str, str, int, int], ...]
+) -> tuple[IndexedRecommendation, ...]:
     out: list[IndexedRecommendation] = []
     for name, path, _, _ in fingerprint:
         p = Path(path)

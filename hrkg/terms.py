@@ -14,8 +14,27 @@ from pyoxigraph import Literal, NamedNode
 
 __all__ = [
     "DEFAULT_BASE",
-    "HR", "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS", "PROV", "SCHEMA", "FOAF", "ORG",
-    "SH", "VOID", "base", "rid", "slug", "text_key", "lit", "en", "typed", "PREFIXES",
+    "HR",
+    "RDF",
+    "RDFS",
+    "OWL",
+    "XSD",
+    "SKOS",
+    "DCTERMS",
+    "PROV",
+    "SCHEMA",
+    "FOAF",
+    "ORG",
+    "SH",
+    "VOID",
+    "base",
+    "rid",
+    "slug",
+    "text_key",
+    "lit",
+    "en",
+    "typed",
+    "PREFIXES",
 ]
 
 
@@ -61,17 +80,40 @@ def base() -> str:
 
 
 PREFIXES = {
-    "hr": str(HR), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
-    "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "schema": str(SCHEMA),
-    "foaf": str(FOAF), "org": str(ORG), "sh": str(SH), "void": str(VOID),
+    "hr": str(HR),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "sh": str(SH),
+    "void": str(VOID),
 }
 
 
 def resource_prefixes() -> dict[str, str]:
     """Prefixes for resource IRIs, used by the Turtle writer to keep dumps readable."""
     b = base()
-    names = ["state", "instrument", "treaty-action", "review", "recommendation", "pledge",
-             "theme", "regional-group", "graph", "source", "person", "org", "document"]
+    names = [
+        "state",
+        "instrument",
+        "treaty-action",
+        "review",
+        "recommendation",
+        "pledge",
+        "theme",
+        "regional-group",
+        "graph",
+        "source",
+        "person",
+        "org",
+        "document",
+    ]
     out = {n.replace("-", ""): f"{b}{n}/" for n in names}
     out["id"] = b
     return out

@@ -24,8 +24,11 @@ def decode(path: Path, data: bytes, declared: str) -> tuple[str, str]:
             return data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + data[: exc.start].count(b"\r") + 1
-            raise LoaderError(path, f"not valid UTF-8 at byte {exc.start} ({exc.reason}); "
-                              "expected UTF-8 text", line) from None
+            raise LoaderError(
+                path,
+                f"not valid UTF-8 at byte {exc.start} ({exc.reason}); expected UTF-8 text",
+                line,
+            ) from None
     try:
         text = data.decode("utf-8")
         if any(b > 0x7F for b in data):
@@ -35,8 +38,11 @@ def decode(path: Path, data: bytes, declared: str) -> tuple[str, str]:
     return data.decode(declared), declared
 
 
-def read_csv(path: Path, columns: list[str], encoding: str,
-             ) -> Iterator[tuple[int, list[str]]]:
+def read_csv(
+    path: Path,
+    columns: list[str],
+    encoding: str,
+) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line number, fields)`` for each row after the header; CR, LF and CRLF line
     ends all work. A wrong header or a file cut inside a quoted field is a LoaderError;
     a row with the wrong number of fields is yielded as it is, for the caller to report."""
@@ -59,5 +65,6 @@ def read_csv(path: Path, columns: list[str], encoding: str,
                 continue
             yield line, fields
     except csv.Error as exc:
-        raise LoaderError(path, f"the file ends inside a quoted field ({exc}); is it truncated?",
-                          reader.line_num) from None
+        raise LoaderError(
+            path, f"the file ends inside a quoted field ({exc}); is it truncated?", reader.line_num
+        ) from None

@@ -38,8 +38,8 @@ class ListRow:
     report_paragraphs_not_in_list: list[str] = field(default_factory=list)
     states_differ: list[str] = field(default_factory=list)
     words_differ: list[str] = field(default_factory=list)
-    positions_differ: list[str] = field(default_factory=list)    # "140.1: list noted, …"
-    citations_differ: list[str] = field(default_factory=list)    # "140.132: Para.4, addendum 3"
+    positions_differ: list[str] = field(default_factory=list)  # "140.1: list noted, …"
+    citations_differ: list[str] = field(default_factory=list)  # "140.132: Para.4, addendum 3"
     error: str | None = None
 
 
@@ -48,21 +48,21 @@ class ReviewRow:
     state: str
     session: int
     cycle: int
-    report: str | None = None            # file
+    report: str | None = None  # file
     symbol: str | None = None
     review_date: str | None = None
     adoption_date: str | None = None
-    recommendations: int = 0             # report items
+    recommendations: int = 0  # report items
     paragraphs: int = 0
-    upr_info: bool = False               # the UPR Info export holds the review
+    upr_info: bool = False  # the UPR Info export holds the review
     matched: int = 0
     only_in_report: int = 0
     upr_info_not_in_report: int = 0
-    positions: dict[str, int] = field(default_factory=dict)   # addendum: category → count
-    claimed: dict[str, int] = field(default_factory=dict)     # its paragraph 2
+    positions: dict[str, int] = field(default_factory=dict)  # addendum: category → count
+    claimed: dict[str, int] = field(default_factory=dict)  # its paragraph 2
     claims_confirmed: bool | None = None
     unclassified: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)        # symbols present
+    documents: list[str] = field(default_factory=list)  # symbols present
     lists: list[ListRow] = field(default_factory=list)
     unmatched: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
@@ -70,8 +70,9 @@ class ReviewRow:
 
 def _list_files(root: Path) -> list[Path]:
     loader = OhchrThematicListLoader()
-    return sorted(p for p in root.rglob("*") if p.is_file()
-                  and loader.accepts(p.relative_to(root).as_posix()))
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and loader.accepts(p.relative_to(root).as_posix())
+    )
 
 
 def ohchr_reviews(root: Path) -> list[ReviewRow]:
@@ -86,31 +87,52 @@ def ohchr_reviews(root: Path) -> list[ReviewRow]:
         try:
             r = read_review(root, path)
         except LoaderError as exc:
-            rows[(0, symbol)] = ReviewRow("?", 0, 0, rel, symbol,
-                                          error=str(exc).removeprefix(f"{path}: "))
+            rows[(0, symbol)] = ReviewRow(
+                "?", 0, 0, rel, symbol, error=str(exc).removeprefix(f"{path}: ")
+            )
             continue
         readings[(r.session, r.iso3)] = r
         rep = r.text.report
         row = rows[(r.session, r.iso3)] = ReviewRow(
-            r.iso3, r.session, _cycle(r.session), rel, symbol,
+            r.iso3,
+            r.session,
+            _cycle(r.session),
+            rel,
+            symbol,
             rep.review_date.isoformat() if rep.review_date else None,
-            recommendations=len(rep.items), paragraphs=len(r.nodes),
-            upr_info=r.held_by_upr_info)
+            recommendations=len(rep.items),
+            paragraphs=len(r.nodes),
+            upr_info=r.held_by_upr_info,
+        )
         if r.held_by_upr_info:
             row.matched, row.only_in_report = len(r.rec.matches), len(r.rec.unmatched_items)
             row.upr_info_not_in_report = len(r.rec.unmatched_upr_info)
             review = f"{r.session}/{r.iso3}"
             for i in r.rec.unmatched_items:
                 item = rep.items[i]
-                row.unmatched.append({"side": "report (ohchr)", "file": rel, "review": review,
-                                      "paragraph": item.paragraph, "iri": r.rec.iris[i].value,
-                                      "states": "; ".join(item.states_written),
-                                      "text": item.text})
+                row.unmatched.append(
+                    {
+                        "side": "report (ohchr)",
+                        "file": rel,
+                        "review": review,
+                        "paragraph": item.paragraph,
+                        "iri": r.rec.iris[i].value,
+                        "states": "; ".join(item.states_written),
+                        "text": item.text,
+                    }
+                )
             for cand in r.rec.unmatched_upr_info:
-                row.unmatched.append({"side": "upr-info (ohchr)", "file": rel,
-                                      "review": review, "paragraph": "", "iri": cand.key.value,
-                                      "states": "; ".join(sorted(cand.states)),
-                                      "text": cand.text})
+                row.unmatched.append(
+                    {
+                        "side": "upr-info (ohchr)",
+                        "file": rel,
+                        "review": review,
+                        "paragraph": "",
+                        "iri": cand.key.value,
+                        "states": "; ".join(sorted(cand.states)),
+                        "text": cand.text,
+                    }
+                )
         _addendum(row, r, docs)
     for symbol, path in sorted(docs.items()):
         doc = read_document(path)
@@ -131,8 +153,9 @@ def ohchr_reviews(root: Path) -> list[ReviewRow]:
         try:
             lst = read_list(path, res.resolve)
         except LoaderError as exc:
-            rows[(0, rel)] = ReviewRow("?", 0, 0, lists=[ListRow(
-                rel, error=str(exc).removeprefix(f"{path}: "))])
+            rows[(0, rel)] = ReviewRow(
+                "?", 0, 0, lists=[ListRow(rel, error=str(exc).removeprefix(f"{path}: "))]
+            )
             continue
         iso3 = res.resolve(lst.state_written or "") or "?"
         key = (lst.session or 0, iso3)
@@ -186,15 +209,18 @@ def _compare(rel: str, lst, r, root: Path, docs: dict[str, Path]) -> ListRow:
         if p not in items:
             continue
         if [res.resolve(s) for s in e.states_written] != [
-                res.resolve(s) for i in items[p] for s in i.states_written]:
+            res.resolve(s) for i in items[p] for s in i.states_written
+        ]:
             out.states_differ.append(p)
         if normalise_text(e.text) != normalise_text("; ".join(i.text for i in items[p])):
             out.words_differ.append(p)
         said: str | None = None
         where: tuple[str | None, str | None] = (None, None)
         if pos is not None and p in pos.by_paragraph:
-            said, where = pos.by_paragraph[p].response, (addendum_of(r.rec.symbol),
-                                                         pos.by_paragraph[p].paragraph)
+            said, where = (
+                pos.by_paragraph[p].response,
+                (addendum_of(r.rec.symbol), pos.by_paragraph[p].paragraph),
+            )
         elif r.group_of(p)[0] in RESPONSE:
             said, where = r.group_of(p)[0], (r.rec.symbol, r.group_of(p)[1])
         if said and e.position and e.position.lower() != said:
@@ -202,7 +228,8 @@ def _compare(rel: str, lst, r, root: Path, docs: dict[str, Path]) -> ListRow:
         if said and (e.source_symbol, e.source_paragraph) != where:
             out.citations_differ.append(
                 f"{p}: list {e.source_symbol} {e.source_paragraph or '(no paragraph)'}, "
-                f"given in {where[0]} paragraph {where[1]}")
+                f"given in {where[0]} paragraph {where[1]}"
+            )
     return out
 
 

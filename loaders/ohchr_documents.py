@@ -38,33 +38,81 @@ from hrkg.loaders.upr_report_text import (
     without_footnotes,
 )
 
-__all__ = ["UNDocument", "Positions", "Decision", "KINDS", "kind_of", "read_document",
-           "read_report", "read_addendum", "read_decision", "expand_slashes", "repair_layout",
-           "documents_in", "day", "content_of"]
+__all__ = [
+    "UNDocument",
+    "Positions",
+    "Decision",
+    "KINDS",
+    "kind_of",
+    "read_document",
+    "read_report",
+    "read_addendum",
+    "read_decision",
+    "expand_slashes",
+    "repair_layout",
+    "documents_in",
+    "day",
+    "content_of",
+]
 
 # kind → (symbol pattern, hr:documentType, title)
 KINDS: dict[str, tuple[re.Pattern[str], str, str]] = {
-    "report": (re.compile(r"A/HRC/(?P<hrc>\d+)/(?P<n>\d+)"), "Working Group report",
-               "Report of the Working Group on the Universal Periodic Review"),
-    "addendum": (re.compile(r"A/HRC/(?P<hrc>\d+)/(?P<n>\d+)/Add\.(?P<add>\d+)"),
-                 "Working Group report addendum",
-                 "Views on conclusions and/or recommendations, voluntary commitments and "
-                 "replies presented by the State under review"),
-    "decision": (re.compile(r"A/HRC/DEC/(?P<hrc>\d+)/(?P<n>\d+)"), "Human Rights Council decision",
-                 "Outcome of the universal periodic review"),
-    "national report": (re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/1"),
-                        "national report", "National report"),
-    "compilation": (re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/2"),
-                    "compilation of UN information", "Compilation of UN information"),
-    "stakeholders' summary": (re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/3"),
-                              "summary of stakeholders' submissions",
-                              "Summary of stakeholders' submissions"),
+    "report": (
+        re.compile(r"A/HRC/(?P<hrc>\d+)/(?P<n>\d+)"),
+        "Working Group report",
+        "Report of the Working Group on the Universal Periodic Review",
+    ),
+    "addendum": (
+        re.compile(r"A/HRC/(?P<hrc>\d+)/(?P<n>\d+)/Add\.(?P<add>\d+)"),
+        "Working Group report addendum",
+        "Views on conclusions and/or recommendations, voluntary commitments and "
+        "replies presented by the State under review",
+    ),
+    "decision": (
+        re.compile(r"A/HRC/DEC/(?P<hrc>\d+)/(?P<n>\d+)"),
+        "Human Rights Council decision",
+        "Outcome of the universal periodic review",
+    ),
+    "national report": (
+        re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/1"),
+        "national report",
+        "National report",
+    ),
+    "compilation": (
+        re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/2"),
+        "compilation of UN information",
+        "Compilation of UN information",
+    ),
+    "stakeholders' summary": (
+        re.compile(r"A/HRC/WG\.6/(?P<session>\d+)/(?P<iso3>[A-Z]{3})/3"),
+        "summary of stakeholders' submissions",
+        "Summary of stakeholders' submissions",
+    ),
 }
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], 1)}
-_DATE = r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|" \
-        r"November|December)\s+(\d{4})"
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_DATE = (
+    r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+(\d{4})"
+)
 _MASTHEAD = re.compile(r"United\s+Nations\s+(A/HRC/[A-Za-z0-9./]*\d)")
 _SYMBOL = re.compile(r"\bA/HRC/(?:WG\.6/\d+/[A-Z]{3}/\d|DEC/\d+/\d+|\d+/\d+(?:/Add\.\d+)?)\b")
 
@@ -101,8 +149,8 @@ class UNDocument:
     path: Path
     symbol: str
     kind: str
-    first_page: str                   # pypdf plain mode
-    issued: date | None = None        # "Distr.: General  24 March 2025"
+    first_page: str  # pypdf plain mode
+    issued: date | None = None  # "Distr.: General  24 March 2025"
     state_written: str | None = None  # "Slovenia", where the title names it
     notes: list[str] = field(default_factory=list)
 
@@ -163,15 +211,19 @@ def _read_document(path_s: str, size: int, mtime: int) -> UNDocument:
         symbol = max(counts, key=lambda s: counts[s]) if counts else None
     if symbol is None or kind_of(symbol) is None:
         if kind_of(named) is None:
-            raise LoaderError(path, "no UN document symbol (A/HRC/…) in the masthead, the page "
-                                    "headers or the file name; expected a UPR document: a "
-                                    "Working Group report, its addendum, the Council's "
-                                    "decision or one of the review's three documents")
+            raise LoaderError(
+                path,
+                "no UN document symbol (A/HRC/…) in the masthead, the page "
+                "headers or the file name; expected a UPR document: a "
+                "Working Group report, its addendum, the Council's "
+                "decision or one of the review's three documents",
+            )
         symbol = named
         notes.append(f"no symbol in the document; {symbol} taken from the file name")
     elif kind_of(named) and named != symbol:
-        notes.append(f"the file name says {named}; the document prints {symbol}: the "
-                     "document's is kept")
+        notes.append(
+            f"the file name says {named}; the document prints {symbol}: the document's is kept"
+        )
     kind = kind_of(symbol)
     assert kind is not None
     doc = UNDocument(path, symbol, kind, _tidy(pages[0]), notes=notes)
@@ -190,18 +242,24 @@ def _tidy(page: str) -> str:
 
 _NAME = r"(?P<s>[A-Z][\w’' ().,-]+?)"
 _NAMED = {
-    "report": r"Universal\s+Periodic\s+Review\s*\*?\s+" + _NAME
-              + r"\s+(?:Addendum|\*|The annex|United Nations|Contents|GE\.|$)",
+    "report": r"Universal\s+Periodic\s+Review\s*\*?\s+"
+    + _NAME
+    + r"\s+(?:Addendum|\*|The annex|United Nations|Contents|GE\.|$)",
     "addendum": r"Universal\s+Periodic\s+Review\s*\*?\s+" + _NAME + r"\s+Addendum",
-    "decision": r"[Oo]utcome of the [Uu]niversal [Pp]eriodic [Rr]eview:\s*" + _NAME
-                + r"\s+The Human Rights Council",
-    "national report": r"(?:resolution 16/21|resolutions 5/1 and 16/21)\s*\*?\s+" + _NAME
-                       + r"\s+(?:\*|United Nations|GE\.|$)",
-    "compilation": r"(?:Compilation (?:on|of information on) " + _NAME
-                   + r"\s+(?:\*|Report|United Nations|$)|" + _NAME.replace("?P<s>", "?P<s2>")
-                   + r"\s+Compilation of information)",
-    "stakeholders' summary": r"[Ss]ubmissions (?:on|for) " + _NAME
-                             + r"\s*\*?\s+(?:\*|Report|United Nations|$)",
+    "decision": r"[Oo]utcome of the [Uu]niversal [Pp]eriodic [Rr]eview:\s*"
+    + _NAME
+    + r"\s+The Human Rights Council",
+    "national report": r"(?:resolution 16/21|resolutions 5/1 and 16/21)\s*\*?\s+"
+    + _NAME
+    + r"\s+(?:\*|United Nations|GE\.|$)",
+    "compilation": r"(?:Compilation (?:on|of information on) "
+    + _NAME
+    + r"\s+(?:\*|Report|United Nations|$)|"
+    + _NAME.replace("?P<s>", "?P<s2>")
+    + r"\s+Compilation of information)",
+    "stakeholders' summary": r"[Ss]ubmissions (?:on|for) "
+    + _NAME
+    + r"\s*\*?\s+(?:\*|Report|United Nations|$)",
 }
 
 
@@ -267,10 +325,11 @@ def expand_slashes(item: Item, resolve: Callable[[str], str | None]) -> list[Ite
         states = split_states(m.group(1), resolve)
         if not states or not all(resolve(s) for s in states):
             return [item]
-        verbs.append((item.text[start:m.start()].strip(), states))
+        verbs.append((item.text[start : m.start()].strip(), states))
         start = m.end()
-    last = re.match(r"(?P<verb>[^()]*?)\s*\((?P<states>[^()]+)\)\s*(?P<rest>.*)$",
-                    item.text[start:], re.S)
+    last = re.match(
+        r"(?P<verb>[^()]*?)\s*\((?P<states>[^()]+)\)\s*(?P<rest>.*)$", item.text[start:], re.S
+    )
     if not last:
         return [item]
     states = split_states(last.group("states"), resolve)
@@ -281,15 +340,16 @@ def expand_slashes(item: Item, resolve: Callable[[str], str | None]) -> list[Ite
     shared, own = rest, ""
     inner = re.search(r"\s*\(([^()]+)\)\s*", rest)
     if inner and all(resolve(s) for s in split_states(inner.group(1), resolve)):
-        shared, own = rest[:inner.start()], rest[inner.end():]
+        shared, own = rest[: inner.start()], rest[inner.end() :]
     tail = {resolve(s) for s in item.states_written}
     out = []
     for n, (verb, names) in enumerate(verbs, 1):
         words = f"{verb} {shared.strip()}"
         if own.strip() and {resolve(s) for s in names} & tail:
             words += f" {own.strip()}"
-        out.append(Item(item.paragraph, words.strip(), names, item.group, item.line,
-                        item.restored, n))
+        out.append(
+            Item(item.paragraph, words.strip(), names, item.group, item.line, item.restored, n)
+        )
     return out
 
 
@@ -298,7 +358,7 @@ class ReportText:
     """A Working Group report read from its PDF, with the page of each line."""
 
     report: Report
-    page_starts: list[int]   # line (from 1) where each page starts
+    page_starts: list[int]  # line (from 1) where each page starts
 
     def page_of(self, line: int) -> int:
         page = 1
@@ -334,23 +394,28 @@ def _read_report(path_s: str, size: int, mtime: int, resolve) -> ReportText:
 
 # --- the addendum: positions ---------------------------------------------------------------
 
-_REF = re.compile(r"(?:(?P<top>\d{1,3})\.)?(?P<sub>\d{1,3})"
-                  r"(?:\s*[-–]\s*(?:(?P<top2>\d{1,3})\.)?(?P<sub2>\d{1,3})(?![\d.]\d))?")
+_REF = re.compile(
+    r"(?:(?P<top>\d{1,3})\.)?(?P<sub>\d{1,3})"
+    r"(?:\s*[-–]\s*(?:(?P<top2>\d{1,3})\.)?(?P<sub2>\d{1,3})(?![\d.]\d))?"
+)
 _SEP = re.compile(r"(?:\s|,|;|\.(?!\d)|\band\b)*")
 _PARA = re.compile(r"(?m)^\s*(?P<n>\d{1,2})\.\s+(?=[A-Z])")
 _FURNITURE = re.compile(r"(?m)^\s*(?:A/HRC/\S+|\d{1,3}|GE\.\d\d-\d+.*|\*\d+\*)\s*$")
 # "accepts the following recommendations:", "takes note of recommendations", "accepts the
 # following recommendations and provides some additional information about the implementation:"
-_LIST_VERB = re.compile(r"\b(?P<verb>accepts?|supports?|takes?\s+note\s+of|notes?)\s+"
-                        r"(?:the\s+|these\s+)?(?:following\s+)?recommendations\b"
-                        r"(?:[^:\d]{0,120}:)?", re.I)
+_LIST_VERB = re.compile(
+    r"\b(?P<verb>accepts?|supports?|takes?\s+note\s+of|notes?)\s+"
+    r"(?:the\s+|these\s+)?(?:following\s+)?recommendations\b"
+    r"(?:[^:\d]{0,120}:)?",
+    re.I,
+)
 
 
 @dataclass
 class Position:
-    response: str            # supported | noted
-    category: str            # accepted | implemented | noted (the addendum's heading)
-    paragraph: str           # the addendum's paragraph that lists it
+    response: str  # supported | noted
+    category: str  # accepted | implemented | noted (the addendum's heading)
+    paragraph: str  # the addendum's paragraph that lists it
     page: int
 
 
@@ -359,7 +424,7 @@ class Positions:
     """What an addendum says of each recommendation, by the report's paragraph number."""
 
     by_paragraph: dict[str, Position] = field(default_factory=dict)
-    claimed: dict[str, int] = field(default_factory=dict)   # "supported": 217 (paragraph 2)
+    claimed: dict[str, int] = field(default_factory=dict)  # "supported": 217 (paragraph 2)
     unclassified: list[tuple[str, str]] = field(default_factory=list)  # (paragraph, words)
     problems: list[str] = field(default_factory=list)
     review_date: date | None = None
@@ -399,7 +464,7 @@ def read_addendum(doc: UNDocument, groups: list[str]) -> Positions:
     lists = 0
     for k, pm in enumerate(paras):
         end = paras[k + 1].start() if k + 1 < len(paras) else len(text)
-        body = text[pm.end():end]
+        body = text[pm.end() : end]
         heading = _heading_before(text, pm.start())
         flat = " ".join(body.split())
         if pm.group("n") == "2":
@@ -421,9 +486,11 @@ def read_addendum(doc: UNDocument, groups: list[str]) -> Positions:
         page = _page_of(pm.start(), starts)
         for ref in found:
             if ref in out.by_paragraph:
-                out.problems.append(f"{ref} is listed in paragraph "
-                                    f"{out.by_paragraph[ref].paragraph} and again in paragraph "
-                                    f"{pm.group('n')}; the first is kept")
+                out.problems.append(
+                    f"{ref} is listed in paragraph "
+                    f"{out.by_paragraph[ref].paragraph} and again in paragraph "
+                    f"{pm.group('n')}; the first is kept"
+                )
                 continue
             out.by_paragraph[ref] = Position(response, category, pm.group("n"), page)
     if not lists:
@@ -443,10 +510,12 @@ def _heading_before(text: str, offset: int) -> str:
 
 
 def _claimed(flat: str, out: Positions) -> None:
-    """"of which 217 are supported and 37 noted"; "accepts 142 recommendations … notes 21"."""
+    """ "of which 217 are supported and 37 noted"; "accepts 142 recommendations … notes 21"."""
     for word, key in (("supported|accepted|accepts", "supported"), ("noted|notes", "noted")):
-        pats = [rf"(\d+)\s+(?:are|were|is)?\s*(?:now\s+|\w+ly\s+)?(?:{word})\b",
-                rf"\b(?:{word})\s+(\d+)\s+recommendations"]
+        pats = [
+            rf"(\d+)\s+(?:are|were|is)?\s*(?:now\s+|\w+ly\s+)?(?:{word})\b",
+            rf"\b(?:{word})\s+(\d+)\s+recommendations",
+        ]
         for pat in pats:
             for m in re.finditer(pat, flat):
                 out.claimed[key] = out.claimed.get(key, 0) + int(m.group(1))
@@ -461,15 +530,17 @@ def _references(body: str, at: int, top: str | None, out: Positions, para: str) 
     refs: list[str] = []
     pos, last = at, (0, 0)
     while True:
-        sep = _SEP.match(body, pos)   # matches the empty string too: never None
+        sep = _SEP.match(body, pos)  # matches the empty string too: never None
         pos = sep.end() if sep else pos
         m = _REF.match(body, pos)
         if not m:
             break
         t = m.group("top") or top
         if t is None:
-            out.problems.append(f"paragraph {para}: bare number {m.group(0)!r} and no report "
-                                "paragraph to place it in; not read")
+            out.problems.append(
+                f"paragraph {para}: bare number {m.group(0)!r} and no report "
+                "paragraph to place it in; not read"
+            )
             break
         first = (int(t), int(m.group("sub")))
         if first <= last:
@@ -486,8 +557,11 @@ def _references(body: str, at: int, top: str | None, out: Positions, para: str) 
 
 
 _POSITIVE = re.compile(r"\baccepts\b|\bsupports\b", re.I)
-_NEGATIVE = re.compile(r"\bcannot\b|\bdoes not (?:accept|support)\b|\bnot in a position\b|"
-                       r"\btakes? note\b|\brejects?\b|\bnot accept", re.I)
+_NEGATIVE = re.compile(
+    r"\bcannot\b|\bdoes not (?:accept|support)\b|\bnot in a position\b|"
+    r"\btakes? note\b|\brejects?\b|\bnot accept",
+    re.I,
+)
 _ANSWER = re.compile(r"^\s*(?P<ns>\d{1,3}\.(?:,\s*\d{1,3}\.)*(?P<open>,)?)\s*(?P<rest>.*)$")
 
 
@@ -500,7 +574,7 @@ def _prose(text: str, top: str | None, starts: list[int], out: Positions) -> Non
     if top is None:
         out.problems.append("numbered answers, but no report paragraph to place them in")
         return
-    answers: list[tuple[list[int], list[str], int]] = []   # (numbers, lines, offset)
+    answers: list[tuple[list[int], list[str], int]] = []  # (numbers, lines, offset)
     offset, open_list = 0, False
     for line in text.split("\n"):
         m = _ANSWER.match(line)
@@ -509,8 +583,9 @@ def _prose(text: str, top: str | None, starts: list[int], out: Positions) -> Non
             answers[-1][1].append(m.group("rest"))
             open_list = bool(m.group("open"))
         elif m and m.group("rest")[:1].isupper() or m and m.group("open"):
-            answers.append(([int(n) for n in re.findall(r"\d+", m.group("ns"))],
-                            [m.group("rest")], offset))
+            answers.append(
+                ([int(n) for n in re.findall(r"\d+", m.group("ns"))], [m.group("rest")], offset)
+            )
             open_list = bool(m.group("open"))
         elif answers:
             answers[-1][1].append(line)
@@ -523,9 +598,15 @@ def _prose(text: str, top: str | None, starts: list[int], out: Positions) -> Non
         for n in numbers:
             ref = f"{top}.{n}"
             if pos != neg:
-                out.by_paragraph.setdefault(ref, Position(
-                    "supported" if pos else "noted", "accepted" if pos else "noted", str(n),
-                    _page_of(at, starts)))
+                out.by_paragraph.setdefault(
+                    ref,
+                    Position(
+                        "supported" if pos else "noted",
+                        "accepted" if pos else "noted",
+                        str(n),
+                        _page_of(at, starts),
+                    ),
+                )
             else:
                 out.unclassified.append((ref, words[:160]))
 
@@ -546,7 +627,8 @@ def read_decision(doc: UNDocument) -> Decision:
     and the report it adopts."""
     flat = " ".join(doc.text.split())
     m = re.search(r"\d+(?:st|nd|rd|th) meeting,?\s+" + _DATE, flat) or re.search(
-        r"adopted by the Human Rights Council\s*\*?\s+on\s+" + _DATE, flat)
+        r"adopted by the Human Rights Council\s*\*?\s+on\s+" + _DATE, flat
+    )
     adopted = day(m.group(0)) if m else None
     m = re.search(r"review of .{0,60}?\bon\s+" + _DATE, flat)
     review = day(m.group(0)) if m else None

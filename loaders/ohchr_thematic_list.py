@@ -54,22 +54,26 @@ def list_document_iri(session: int, iso3: str) -> NamedNode:
 
 def report_symbol_of(lst: ThematicList) -> str | None:
     """The Working Group report the list's "Source of Position" lines refer to."""
-    symbols = sorted({e.source_symbol.split("/Add.")[0] for e in lst.entries
-                      if e.source_symbol})
+    symbols = sorted({e.source_symbol.split("/Add.")[0] for e in lst.entries if e.source_symbol})
     return symbols[0] if len(symbols) == 1 else None
 
 
 def _tidy(words: str) -> str:
     """OHCHR's spaced apostrophes and hyphens: "Slovenia ’ s", "custom ‑ designed"."""
-    return (words.replace(" \u2011 ", "\u2011").replace(" \u2019 ", "\u2019")
-            .replace("\u2019 s ", "\u2019s "))
+    return (
+        words.replace(" \u2011 ", "\u2011")
+        .replace(" \u2019 ", "\u2019")
+        .replace("\u2019 s ", "\u2019s ")
+    )
 
 
 class OhchrThematicListLoader(Loader):
     name = "ohchr-thematic-list"
     version = "1"
-    description = ("OHCHR thematic lists of UPR recommendations (DOCX, or its Markdown "
-                   "rendering): positions, themes, SDGs, groups of persons")
+    description = (
+        "OHCHR thematic lists of UPR recommendations (DOCX, or its Markdown "
+        "rendering): positions, themes, SDGs, groups of persons"
+    )
     patterns = ("ohchr-upr/*.docx", "ohchr-thematic-list/*.docx", "ohchr-thematic-list/*.md")
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
@@ -88,21 +92,29 @@ class OhchrThematicListLoader(Loader):
                 report.warn(problem.message, problem.row)
         iso3 = res.resolve(lst.state_written or "")
         if iso3 is None or lst.session is None:
-            report.error(f"the state under review {lst.state_written!r} is not a known state "
-                         "(data/reference/state-aliases.tsv); nothing loaded")
+            report.error(
+                f"the state under review {lst.state_written!r} is not a known state "
+                "(data/reference/state-aliases.tsv); nothing loaded"
+            )
             return
         session = lst.session
         if lst.cycle is not None and lst.cycle != cycle_of(session):
-            report.warn(f"the list says cycle {lst.cycle}; session {session} is of cycle "
-                        f"{cycle_of(session)}")
+            report.warn(
+                f"the list says cycle {lst.cycle}; session {session} is of cycle "
+                f"{cycle_of(session)}"
+            )
         report.rows = len(lst.entries)
         g = source.graph
         yield from review_quads(session, iso3, g)
         doc = list_document_iri(session, iso3)
         review = review_iri(session, iso3)
         yield Quad(doc, RDF.type, HR.Document, g)
-        yield Quad(doc, DCTERMS.title, en(f"Thematic list of recommendations: UPR of "
-                                          f"{lst.state_written}, session {session}"), g)
+        yield Quad(
+            doc,
+            DCTERMS.title,
+            en(f"Thematic list of recommendations: UPR of {lst.state_written}, session {session}"),
+            g,
+        )
         yield Quad(doc, HR.documentType, lit(LIST_TYPE), g)
         yield Quad(doc, HR.review, review, g)
         yield Quad(review, HR.reviewDocument, doc, g)
@@ -117,50 +129,73 @@ class OhchrThematicListLoader(Loader):
             node = nodes.get(entry.paragraph)
             if node is None:
                 continue
-            yield from self._entry(source, entry, node, review, words_of, above, present,
-                                   state, report)
+            yield from self._entry(
+                source, entry, node, review, words_of, above, present, state, report
+            )
         report.made["thematic list entries"] += len(lst.entries)
 
     # --- placing the list --------------------------------------------------------------------
 
-    def _reading(self, source: Source, lst: ThematicList, session: int, iso3: str,
-                 report: LoadReport) -> ReviewReading | None:
+    def _reading(
+        self, source: Source, lst: ThematicList, session: int, iso3: str, report: LoadReport
+    ) -> ReviewReading | None:
         """The report of the review, where the data directory has it."""
         symbol = report_symbol_of(lst)
         path = un_documents(source.root).get(symbol) if symbol else None
         if path is None:
-            report.warn(f"the report {symbol or '(not named)'} is not under ohchr-upr/: the "
-                        "list's words are the recommendations' hr:text")
+            report.warn(
+                f"the report {symbol or '(not named)'} is not under ohchr-upr/: the "
+                "list's words are the recommendations' hr:text"
+            )
             return None
         try:
             reading = read_review(source.root, path)
         except LoaderError as exc:
-            report.warn(f"the report {symbol} cannot be read ({exc}): the list's words are the "
-                        "recommendations' hr:text")
+            report.warn(
+                f"the report {symbol} cannot be read ({exc}): the list's words are the "
+                "recommendations' hr:text"
+            )
             return None
         if (reading.session, reading.iso3) != (session, iso3):
-            report.error(f"the list is of session {session}, {iso3}; its report {symbol} of "
-                         f"session {reading.session}, {reading.iso3}: the report is not used")
+            report.error(
+                f"the list is of session {session}, {iso3}; its report {symbol} of "
+                f"session {reading.session}, {reading.iso3}: the report is not used"
+            )
             return None
         return reading
 
-    def _nodes(self, root: Path, lst: ThematicList, session: int, iso3: str,
-               reading: ReviewReading | None, report: LoadReport) -> dict[str, NamedNode]:
+    def _nodes(
+        self,
+        root: Path,
+        lst: ThematicList,
+        session: int,
+        iso3: str,
+        reading: ReviewReading | None,
+        report: LoadReport,
+    ) -> dict[str, NamedNode]:
         """Paragraph → node: the paragraph's own IRI; where UPR Info holds the review, the
         UPR Info recommendation the entry's words match."""
         cands = upr_info_index(root).get((session, iso3), [])
         if not cands:
             return {e.paragraph: paragraph_iri(session, iso3, e.paragraph) for e in lst.entries}
         res = resolver()
-        items: list[Candidate[str]] = [Candidate(e.paragraph, e.text,
-                           frozenset(filter(None, (res.resolve(s) for s in e.states_written))))
-                 for e in lst.entries]
+        items: list[Candidate[str]] = [
+            Candidate(
+                e.paragraph,
+                e.text,
+                frozenset(filter(None, (res.resolve(s) for s in e.states_written))),
+            )
+            for e in lst.entries
+        ]
         matches, lone, _ = match(items, cands)
         out = {lst.entries[m.item].paragraph: cands[m.candidate].key for m in matches}
         for i in lone:
             entry = lst.entries[i]
-            report.warn(f"{entry.paragraph}: no UPR Info recommendation of the review has "
-                        "these words; the paragraph's own node is used", entry.row)
+            report.warn(
+                f"{entry.paragraph}: no UPR Info recommendation of the review has "
+                "these words; the paragraph's own node is used",
+                entry.row,
+            )
             out[entry.paragraph] = paragraph_iri(session, iso3, entry.paragraph)
         return out
 
@@ -175,9 +210,18 @@ class OhchrThematicListLoader(Loader):
 
     # --- one entry ---------------------------------------------------------------------------
 
-    def _entry(self, source: Source, entry: Entry, node: NamedNode, review: NamedNode,
-               words_of: dict[str, str], above: dict[str, tuple[NamedNode, str]],
-               present: set[str], made: _Made, report: LoadReport) -> Iterator[Quad]:
+    def _entry(
+        self,
+        source: Source,
+        entry: Entry,
+        node: NamedNode,
+        review: NamedNode,
+        words_of: dict[str, str],
+        above: dict[str, tuple[NamedNode, str]],
+        present: set[str],
+        made: _Made,
+        report: LoadReport,
+    ) -> Iterator[Quad]:
         g, res = source.graph, resolver()
         words = _tidy(entry.text)
         yield Quad(node, RDF.type, HR.Recommendation, g)
@@ -192,8 +236,10 @@ class OhchrThematicListLoader(Loader):
             report.warn(f"{entry.paragraph} is not a paragraph of the report", entry.row)
             yield Quad(node, HR.text, lit(words), g)
         elif normalise_text(reported) != normalise_text(words):
-            message = (f"{entry.paragraph}: the list's words differ from the report's: "
-                       f"list {words!r}; report {reported!r}")
+            message = (
+                f"{entry.paragraph}: the list's words differ from the report's: "
+                f"list {words!r}; report {reported!r}"
+            )
             report.warn(message, entry.row)
             yield Quad(node, HR.qualityIssue, lit(message), g)
         review_iso3 = review.value.rsplit("/", 1)[1]
@@ -201,8 +247,10 @@ class OhchrThematicListLoader(Loader):
             iso = res.resolve(written)
             if iso is None or iso == review_iso3:
                 why = "is the state under review" if iso else "is not a known state"
-                report.warn(f"{entry.paragraph}: recommending state {written!r} {why}; kept as "
-                            "written", entry.row)
+                report.warn(
+                    f"{entry.paragraph}: recommending state {written!r} {why}; kept as written",
+                    entry.row,
+                )
                 report.not_mapped("recommending state", written)
                 yield Quad(node, HR.recommenderAsWritten, lit(written), g)
             else:
@@ -215,25 +263,38 @@ class OhchrThematicListLoader(Loader):
         row = HR.sourceRow if source.path.suffix.lower() == ".docx" else HR.sourceLine
         yield Quad(node, row, typed(entry.row, XSD.integer), g)
 
-    def _position(self, entry: Entry, node: NamedNode, above: dict[str, tuple[NamedNode, str]],
-                  present: set[str], made: _Made, g: NamedNode,
-                  report: LoadReport) -> Iterator[Quad]:
+    def _position(
+        self,
+        entry: Entry,
+        node: NamedNode,
+        above: dict[str, tuple[NamedNode, str]],
+        present: set[str],
+        made: _Made,
+        g: NamedNode,
+        report: LoadReport,
+    ) -> Iterator[Quad]:
         if entry.position is None:
             return
         response = RESPONSES.get(entry.position.lower())
         if response is None:
-            report.warn(f"{entry.paragraph}: position {entry.position!r} is not Supported or "
-                        "Noted; not read", entry.row)
+            report.warn(
+                f"{entry.paragraph}: position {entry.position!r} is not Supported or "
+                "Noted; not read",
+                entry.row,
+            )
             report.not_mapped("position", entry.position)
             return
         where = (entry.source_symbol or "(no source)") + (
-            f" paragraph {entry.source_paragraph}" if entry.source_paragraph else "")
+            f" paragraph {entry.source_paragraph}" if entry.source_paragraph else ""
+        )
         higher = above.get(node.value)
         if higher and higher[0] != response:
             said = {HR.Supported: "supported", HR.Noted: "noted"}
-            message = (f"{entry.paragraph}: the list says {entry.position.lower()} ({where}), "
-                       f"{higher[1]} says {said.get(higher[0], higher[0].value)}: the latter "
-                       "is kept")
+            message = (
+                f"{entry.paragraph}: the list says {entry.position.lower()} ({where}), "
+                f"{higher[1]} says {said.get(higher[0], higher[0].value)}: the latter "
+                "is kept"
+            )
             report.warn(message, entry.row)
             report.made["list positions that disagree with the addendum or report"] += 1
             yield Quad(node, HR.qualityIssue, lit(message), g)
@@ -243,8 +304,9 @@ class OhchrThematicListLoader(Loader):
         if higher and higher[1] != where:
             # the same position, cited from another paragraph: the list's citation is the
             # doubtful fact (a position has one source), kept as a quality issue
-            message = (f"{entry.paragraph}: the list gives its position as {where}; it is "
-                       f"{higher[1]}")
+            message = (
+                f"{entry.paragraph}: the list gives its position as {where}; it is {higher[1]}"
+            )
             report.warn(message, entry.row)
             report.made["list citations of a position that differ from the source"] += 1
             yield Quad(node, HR.qualityIssue, lit(message), g)
@@ -252,16 +314,19 @@ class OhchrThematicListLoader(Loader):
         if entry.source_symbol not in present:
             # hr:positionSource names a document of the graph; this one is not in it
             if entry.source_symbol and made.once(f"absent {entry.source_symbol}"):
-                report.warn(f"the list cites {entry.source_symbol}, which is not under "
-                            "ohchr-upr/ in the data directory: its positions are kept without "
-                            "their source")
+                report.warn(
+                    f"the list cites {entry.source_symbol}, which is not under "
+                    "ohchr-upr/ in the data directory: its positions are kept without "
+                    "their source"
+                )
             return
         yield Quad(node, HR.positionSource, document_iri(entry.source_symbol), g)
         if entry.source_paragraph:
             yield Quad(node, HR.positionParagraph, lit(entry.source_paragraph), g)
 
-    def _concepts(self, entry: Entry, node: NamedNode, g: NamedNode, made: _Made,
-                  report: LoadReport) -> Iterator[Quad]:
+    def _concepts(
+        self, entry: Entry, node: NamedNode, g: NamedNode, made: _Made, report: LoadReport
+    ) -> Iterator[Quad]:
         for label in entry.themes:
             concept = concept_for("theme", label)
             iri = concept.iri if concept else theme_iri(label)
@@ -272,18 +337,27 @@ class OhchrThematicListLoader(Loader):
             concept = concept_for("persons", label)
             iri = concept.iri if concept else persons_iri(label)
             if concept is None:
-                yield from made.concept(iri, label, HR.AffectedPersons, g, report,
-                                        "group of persons")
+                yield from made.concept(
+                    iri, label, HR.AffectedPersons, g, report, "group of persons"
+                )
             yield Quad(node, HR.affectedPersons, iri, g)
         goals = sdg_labels()
         for sdg in entry.sdgs:
             iri = sdg_iri(sdg.code)
             if sdg.target:
-                yield from made.concept(iri, f"{sdg.code} - {sdg.label}", HR.SDGs, g, None,
-                                        "SDG target", broader=sdg_iri(str(sdg.goal)))
+                yield from made.concept(
+                    iri,
+                    f"{sdg.code} - {sdg.label}",
+                    HR.SDGs,
+                    g,
+                    None,
+                    "SDG target",
+                    broader=sdg_iri(str(sdg.goal)),
+                )
             elif sdg.label.casefold() != goals[sdg.goal].casefold() and made.once(sdg.code):
-                report.warn(f"SDG {sdg.goal} is written {sdg.label!r}; its name is "
-                            f"{goals[sdg.goal]!r}")
+                report.warn(
+                    f"SDG {sdg.goal} is written {sdg.label!r}; its name is {goals[sdg.goal]!r}"
+                )
             yield Quad(node, HR.sdg, iri, g)
 
 
@@ -299,14 +373,23 @@ class _Made:
         self.seen.add(key)
         return True
 
-    def concept(self, iri: NamedNode, label: str, scheme: NamedNode, g: NamedNode,
-                report: LoadReport | None, what: str,
-                broader: NamedNode | None = None) -> Iterator[Quad]:
+    def concept(
+        self,
+        iri: NamedNode,
+        label: str,
+        scheme: NamedNode,
+        g: NamedNode,
+        report: LoadReport | None,
+        what: str,
+        broader: NamedNode | None = None,
+    ) -> Iterator[Quad]:
         if not self.once(iri.value):
             return
         if report is not None:
-            report.warn(f"{what} {label!r} is not in ontology/ohchr-schemes.ttl "
-                        "(data/reference/ohchr-concepts.tsv): made a concept of this list")
+            report.warn(
+                f"{what} {label!r} is not in ontology/ohchr-schemes.ttl "
+                "(data/reference/ohchr-concepts.tsv): made a concept of this list"
+            )
             report.not_mapped(what, label)
         yield Quad(iri, RDF.type, SKOS.Concept, g)
         yield Quad(iri, SKOS.prefLabel, en(label), g)

@@ -61,13 +61,27 @@ from hrkg.text.docentities import extract
 from hrkg.text.mentions import instruments_mentioned
 from hrkg.text.reconcile import Candidate, similar
 
-__all__ = ["OhchrUprLoader", "ReviewReading", "read_review", "un_documents", "document_iri",
-           "paragraph_iri", "positions_above", "upr_info_responses", "addendum_of",
-           "previous_review", "RESPONSE", "CATEGORY"]
+__all__ = [
+    "OhchrUprLoader",
+    "ReviewReading",
+    "read_review",
+    "un_documents",
+    "document_iri",
+    "paragraph_iri",
+    "positions_above",
+    "upr_info_responses",
+    "addendum_of",
+    "previous_review",
+    "RESPONSE",
+    "CATEGORY",
+]
 
 RESPONSE = {"supported": HR.Supported, "noted": HR.Noted}
-CATEGORY = {"accepted": HR.CategoryAccepted, "implemented": HR.CategoryImplemented,
-            "noted": HR.CategoryNoted}
+CATEGORY = {
+    "accepted": HR.CategoryAccepted,
+    "implemented": HR.CategoryImplemented,
+    "noted": HR.CategoryNoted,
+}
 
 
 def document_iri(symbol: str) -> NamedNode:
@@ -120,7 +134,7 @@ class ReviewReading:
     text: ReportText
     rec: Reconciled
     held_by_upr_info: bool
-    nodes: dict[str, list[NamedNode]] = field(default_factory=dict)   # paragraph → nodes
+    nodes: dict[str, list[NamedNode]] = field(default_factory=dict)  # paragraph → nodes
 
     @property
     def session(self) -> int:
@@ -179,12 +193,12 @@ def _addendum_positions(root: Path, reading: ReviewReading) -> tuple[UNDocument,
 
 def upr_info_responses(root: Path) -> dict[str, NamedNode]:
     """UPR Info recommendation IRI → its response, for the export under ``root``."""
-    return {r.iri.value: r.response for r in recommendation_index(root)
-            if r.response is not None}
+    return {r.iri.value: r.response for r in recommendation_index(root) if r.response is not None}
 
 
-def positions_above(root: Path, reading: ReviewReading,
-                    level: str) -> dict[str, tuple[NamedNode, str]]:
+def positions_above(
+    root: Path, reading: ReviewReading, level: str
+) -> dict[str, tuple[NamedNode, str]]:
     """Node IRI → (response, who says it) from the sources above ``level`` ("addendum",
     "report" or "list"): UPR Info (where it holds the review), then the addendum, then the
     report's grouping."""
@@ -201,15 +215,18 @@ def positions_above(root: Path, reading: ReviewReading,
             doc, positions = found
             for paragraph, pos in positions.by_paragraph.items():
                 for node in reading.nodes.get(paragraph, []):
-                    out.setdefault(node.value, (RESPONSE[pos.response],
-                                                f"{doc.symbol} paragraph {pos.paragraph}"))
+                    out.setdefault(
+                        node.value,
+                        (RESPONSE[pos.response], f"{doc.symbol} paragraph {pos.paragraph}"),
+                    )
     if level == "list" and not reading.held_by_upr_info:
         for paragraph, nodes in reading.nodes.items():
             group, top = reading.group_of(paragraph)
             if group in RESPONSE:
                 for node in nodes:
-                    out.setdefault(node.value, (RESPONSE[group],
-                                                f"{reading.rec.symbol} paragraph {top}"))
+                    out.setdefault(
+                        node.value, (RESPONSE[group], f"{reading.rec.symbol} paragraph {top}")
+                    )
     return out
 
 
@@ -223,15 +240,20 @@ def previous_review(root: Path, reading: ReviewReading) -> ReviewReading | None:
             other = read_review(root, path)
         except LoaderError:
             continue
-        if other.iso3 == reading.iso3 and other.session < reading.session and (
-                best is None or other.session > best.session):
+        if (
+            other.iso3 == reading.iso3
+            and other.session < reading.session
+            and (best is None or other.session > best.session)
+        ):
             best = other
     return best
 
 
 def _candidates(reading: ReviewReading) -> list[Candidate]:
-    return [Candidate(n, item.text, reading.rec.states[n])
-            for n, item in enumerate(reading.text.report.items)]
+    return [
+        Candidate(n, item.text, reading.rec.states[n])
+        for n, item in enumerate(reading.text.report.items)
+    ]
 
 
 def _node_of(reading: ReviewReading, n: int) -> NamedNode:
@@ -247,8 +269,10 @@ def _local(message: str, source: Source) -> str:
 class OhchrUprLoader(Loader):
     name = "ohchr-upr"
     version = "1"
-    description = ("UN documents of UPR reviews (PDF): Working Group reports, addenda with "
-                   "positions, Council decisions, national reports, compilations, summaries")
+    description = (
+        "UN documents of UPR reviews (PDF): Working Group reports, addenda with "
+        "positions, Council decisions, national reports, compilations, summaries"
+    )
     patterns = ("ohchr-upr/*.pdf",)
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
@@ -263,8 +287,10 @@ class OhchrUprLoader(Loader):
             report.warn(note)
         first = un_documents(source.root).get(doc.symbol)
         if first is not None and first != source.path:
-            report.warn(f"{first.relative_to(source.root)} is {doc.symbol} too: the same "
-                        "document twice, both read")
+            report.warn(
+                f"{first.relative_to(source.root)} is {doc.symbol} too: the same "
+                "document twice, both read"
+            )
         report.rows += 1
         try:
             if doc.kind == "report":
@@ -280,8 +306,9 @@ class OhchrUprLoader(Loader):
 
     # --- every document --------------------------------------------------------------------
 
-    def _document(self, source: Source, doc: UNDocument, session: int, iso3: str,
-                  report: LoadReport) -> Iterator[Quad]:
+    def _document(
+        self, source: Source, doc: UNDocument, session: int, iso3: str, report: LoadReport
+    ) -> Iterator[Quad]:
         g, d = source.graph, document_iri(doc.symbol)
         yield from review_quads(session, iso3, g)
         yield Quad(d, RDF.type, HR.Document, g)
@@ -299,13 +326,18 @@ class OhchrUprLoader(Loader):
     def _reading(self, source: Source, report_symbol: str, what: str) -> ReviewReading:
         path = un_documents(source.root).get(report_symbol)
         if path is None:
-            raise LoaderError(source.path, f"its report {report_symbol} is not under ohchr-upr/ "
-                                           f"in the data directory: {what} cannot be placed")
+            raise LoaderError(
+                source.path,
+                f"its report {report_symbol} is not under ohchr-upr/ "
+                f"in the data directory: {what} cannot be placed",
+            )
         try:
             return read_review(source.root, path)
         except LoaderError as exc:
-            raise LoaderError(source.path, f"its report {report_symbol} cannot be read ({exc}): "
-                                           f"{what} cannot be placed") from None
+            raise LoaderError(
+                source.path,
+                f"its report {report_symbol} cannot be read ({exc}): {what} cannot be placed",
+            ) from None
 
     # --- the Working Group report ------------------------------------------------------------
 
@@ -328,33 +360,38 @@ class OhchrUprLoader(Loader):
             yield from self._paragraphs(source, reading, doc, report)
         yield from self._repeats(source, reading, report)
 
-    def _repeats(self, source: Source, reading: ReviewReading,
-                 report: LoadReport) -> Iterator[Quad]:
+    def _repeats(
+        self, source: Source, reading: ReviewReading, report: LoadReport
+    ) -> Iterator[Quad]:
         """``hr:repeats``: this review's recommendations that a state made in the previous
         review of the same state too, in nearly the same words (:func:`hrkg.text.reconcile.similar`)."""
         earlier = previous_review(source.root, reading)
         if earlier is None:
             return
-        pairs = {(_node_of(reading, m.item).value, _node_of(earlier, m.candidate).value)
-                 for m in similar(_candidates(reading), _candidates(earlier))}
+        pairs = {
+            (_node_of(reading, m.item).value, _node_of(earlier, m.candidate).value)
+            for m in similar(_candidates(reading), _candidates(earlier))
+        }
         for later, before in sorted(pairs):
             yield Quad(NamedNode(later), HR.repeats, NamedNode(before), source.graph)
         report.made[f"hr:repeats (a recommendation of session {earlier.session} again)"] += len(
-            pairs)
+            pairs
+        )
 
-    def _states(self, source: Source, reading: ReviewReading, n: int, node: NamedNode,
-                report: LoadReport) -> Iterator[Quad]:
+    def _states(
+        self, source: Source, reading: ReviewReading, n: int, node: NamedNode, report: LoadReport
+    ) -> Iterator[Quad]:
         item = reading.text.report.items[n]
         for iso in sorted(reading.rec.states[n]):
             yield Quad(node, HR.recommendingState, state_iri(iso), source.graph)
         for written, why in reading.rec.as_written[n]:
-            report.warn(f"{item.paragraph}: recommending state {written!r} {why}; kept as "
-                        "written")
+            report.warn(f"{item.paragraph}: recommending state {written!r} {why}; kept as written")
             report.not_mapped("recommending state", written)
             yield Quad(node, HR.recommenderAsWritten, lit(written), source.graph)
 
-    def _matched_items(self, source: Source, reading: ReviewReading,
-                       report: LoadReport) -> Iterator[Quad]:
+    def _matched_items(
+        self, source: Source, reading: ReviewReading, report: LoadReport
+    ) -> Iterator[Quad]:
         """A review UPR Info holds: the report's facts on UPR Info's nodes, as ``upr-report``
         puts them; the items UPR Info lacks on nodes of their own."""
         g, rep, rec = source.graph, reading.text.report, reading.rec
@@ -369,8 +406,10 @@ class OhchrUprLoader(Loader):
             yield from self._states(source, reading, n, node, report)
             if n not in matched:
                 if twin:
-                    report.warn(f"{item.paragraph}: only in the report; its hr:text comes from "
-                                f"the text of the same report (upr-reports/txt/{twin.name})")
+                    report.warn(
+                        f"{item.paragraph}: only in the report; its hr:text comes from "
+                        f"the text of the same report (upr-reports/txt/{twin.name})"
+                    )
                 else:
                     yield Quad(node, HR.text, lit(item.text), g)
                     for code in instruments_mentioned(item.text):
@@ -383,10 +422,12 @@ class OhchrUprLoader(Loader):
         report.made["report items matched a UPR Info recommendation"] += len(rec.matches)
         report.made["hr:Recommendation"] += len(rec.unmatched_items)
         report.made["UPR Info recommendations of this review not in the report"] += len(
-            rec.unmatched_upr_info)
+            rec.unmatched_upr_info
+        )
 
-    def _paragraphs(self, source: Source, reading: ReviewReading, doc: UNDocument,
-                    report: LoadReport) -> Iterator[Quad]:
+    def _paragraphs(
+        self, source: Source, reading: ReviewReading, doc: UNDocument, report: LoadReport
+    ) -> Iterator[Quad]:
         """A review UPR Info does not hold: one node per paragraph."""
         g, rep = source.graph, reading.text.report
         by_paragraph: dict[str, list[int]] = defaultdict(list)
@@ -411,11 +452,21 @@ class OhchrUprLoader(Loader):
             for code in instruments_mentioned(words):
                 yield Quad(node, HR.mentionsInstrument, instrument_iri(code), g)
             if group in RESPONSE:
-                yield from _position(node, RESPONSE[group], f"{doc.symbol} paragraph {top}",
-                                     above, document_iri(doc.symbol), top, g, report, paragraph)
+                yield from _position(
+                    node,
+                    RESPONSE[group],
+                    f"{doc.symbol} paragraph {top}",
+                    above,
+                    document_iri(doc.symbol),
+                    top,
+                    g,
+                    report,
+                    paragraph,
+                )
             yield Quad(node, PROV.wasDerivedFrom, source.iri, g)
-            yield Quad(node, HR.sourcePage, typed(reading.text.page_of(items[0].line),
-                                                  XSD.integer), g)
+            yield Quad(
+                node, HR.sourcePage, typed(reading.text.page_of(items[0].line), XSD.integer), g
+            )
         report.made["hr:Recommendation"] += len(by_paragraph)
         report.made["report items (recommendations by paragraph)"] += len(rep.items)
 
@@ -430,39 +481,62 @@ class OhchrUprLoader(Loader):
         for problem in positions.problems:
             report.warn(problem)
         for paragraph, words in positions.unclassified:
-            report.warn(f"{paragraph}: the answer neither plainly accepts nor plainly declines "
-                        f"(\"{words[:100]}…\"): no position read")
+            report.warn(
+                f"{paragraph}: the answer neither plainly accepts nor plainly declines "
+                f'("{words[:100]}…"): no position read'
+            )
             report.not_mapped("answer", paragraph)
-        if positions.review_date and reading.text.report.review_date and \
-                positions.review_date != reading.text.report.review_date:
-            report.warn(f"the addendum dates the review {positions.review_date}; the report "
-                        f"{reading.text.report.review_date}")
+        if (
+            positions.review_date
+            and reading.text.report.review_date
+            and positions.review_date != reading.text.report.review_date
+        ):
+            report.warn(
+                f"the addendum dates the review {positions.review_date}; the report "
+                f"{reading.text.report.review_date}"
+            )
         above = positions_above(source.root, reading, "addendum")
         d = document_iri(doc.symbol)
-        for paragraph, pos in sorted(positions.by_paragraph.items(),
-                                     key=lambda kv: tuple(map(int, kv[0].split(".")))):
+        for paragraph, pos in sorted(
+            positions.by_paragraph.items(), key=lambda kv: tuple(map(int, kv[0].split(".")))
+        ):
             nodes = reading.nodes.get(paragraph)
             if not nodes:
-                report.warn(f"{paragraph} (paragraph {pos.paragraph}) is not a recommendation "
-                            f"of the report {reading.rec.symbol}: not read")
+                report.warn(
+                    f"{paragraph} (paragraph {pos.paragraph}) is not a recommendation "
+                    f"of the report {reading.rec.symbol}: not read"
+                )
                 report.not_mapped("paragraph", paragraph)
                 continue
             for node in nodes:
                 yield Quad(node, RDF.type, HR.Recommendation, g)
                 yield Quad(node, HR.review, reading.review, g)
-                yield from _position(node, RESPONSE[pos.response],
-                                     f"{doc.symbol} paragraph {pos.paragraph}", above, d,
-                                     pos.paragraph, g, report, paragraph)
+                yield from _position(
+                    node,
+                    RESPONSE[pos.response],
+                    f"{doc.symbol} paragraph {pos.paragraph}",
+                    above,
+                    d,
+                    pos.paragraph,
+                    g,
+                    report,
+                    paragraph,
+                )
                 yield Quad(node, HR.positionCategory, CATEGORY[pos.category], g)
                 yield Quad(node, PROV.wasDerivedFrom, source.iri, g)
                 yield Quad(node, HR.sourcePage, typed(pos.page, XSD.integer), g)
             report.made[f"positions: {pos.category}"] += 1
         self._check_counts(reading, positions, report)
-        missing = [p for p in reading.nodes if p not in positions.by_paragraph
-                   and reading.group_of(p)[0] not in RESPONSE]
+        missing = [
+            p
+            for p in reading.nodes
+            if p not in positions.by_paragraph and reading.group_of(p)[0] not in RESPONSE
+        ]
         if missing and not positions.unclassified:
-            report.warn(f"{len(missing)} recommendations of {reading.rec.symbol} the report "
-                        f"leaves to the addendum have no position in it: {', '.join(missing[:10])}")
+            report.warn(
+                f"{len(missing)} recommendations of {reading.rec.symbol} the report "
+                f"leaves to the addendum have no position in it: {', '.join(missing[:10])}"
+            )
 
     @staticmethod
     def _check_counts(reading: ReviewReading, positions: Positions, report: LoadReport) -> None:
@@ -475,8 +549,10 @@ class OhchrUprLoader(Loader):
                 found[group] = found.get(group, 0) + 1
         for key, claimed in sorted(positions.claimed.items()):
             if found.get(key, 0) != claimed:
-                report.warn(f"the addendum says {claimed} {key}; its lists and the report give "
-                            f"{found.get(key, 0)}")
+                report.warn(
+                    f"the addendum says {claimed} {key}; its lists and the report give "
+                    f"{found.get(key, 0)}"
+                )
             else:
                 report.made[f"addendum's count of {key} recommendations confirmed"] += 1
 
@@ -485,13 +561,19 @@ class OhchrUprLoader(Loader):
     def _decision(self, source: Source, doc: UNDocument, report: LoadReport) -> Iterator[Quad]:
         decision = read_decision(doc)
         if decision.report_symbol is None:
-            raise LoaderError(source.path, "the decision names no report (A/HRC/n/n): the "
-                                           "review it adopts cannot be placed")
+            raise LoaderError(
+                source.path,
+                "the decision names no report (A/HRC/n/n): the review it adopts cannot be placed",
+            )
         reading = self._reading(source, decision.report_symbol, "the decision")
         yield from self._document(source, doc, reading.session, reading.iso3, report)
         if decision.adopted:
-            yield Quad(reading.review, HR.adoptionDate, typed(decision.adopted.isoformat(),
-                                                              XSD.date), source.graph)
+            yield Quad(
+                reading.review,
+                HR.adoptionDate,
+                typed(decision.adopted.isoformat(), XSD.date),
+                source.graph,
+            )
             report.made["reviews with the date of adoption"] += 1
         else:
             report.warn("no date of adoption ('<n>th meeting <date>') in the decision")
@@ -501,8 +583,9 @@ class OhchrUprLoader(Loader):
 
     # --- the documents of the review ---------------------------------------------------------
 
-    def _review_document(self, source: Source, doc: UNDocument,
-                         report: LoadReport) -> Iterator[Quad]:
+    def _review_document(
+        self, source: Source, doc: UNDocument, report: LoadReport
+    ) -> Iterator[Quad]:
         m = doc.match()
         session, iso3 = int(m.group("session")), m.group("iso3")
         if iso3 not in resolver().labels:
@@ -518,26 +601,42 @@ class OhchrUprLoader(Loader):
             if span.kind not in ("state", "instrument"):
                 continue
             entity = state_iri(span.key) if span.kind == "state" else instrument_iri(span.key)
-            mention = rid("mention", "un", *doc.symbol.split("/"), f"{span.begin}-{span.end}",
-                          span.kind, slug(span.key))
+            mention = rid(
+                "mention",
+                "un",
+                *doc.symbol.split("/"),
+                f"{span.begin}-{span.end}",
+                span.kind,
+                slug(span.key),
+            )
             yield Quad(mention, RDF.type, HR.Mention, g)
             yield Quad(mention, HR.document, d, g)
             yield Quad(mention, HR.entity, entity, g)
-            yield Quad(mention, HR.anchorText, lit(text[span.begin:span.end]), g)
+            yield Quad(mention, HR.anchorText, lit(text[span.begin : span.end]), g)
             yield Quad(mention, HR.beginIndex, typed(span.begin, XSD.integer), g)
             yield Quad(mention, HR.endIndex, typed(span.end, XSD.integer), g)
             report.made["hr:Mention"] += 1
 
 
-def _position(node: NamedNode, response: NamedNode, who: str,
-              above: dict[str, tuple[NamedNode, str]], document: NamedNode, paragraph: str,
-              g: NamedNode, report: LoadReport, recommendation: str) -> Iterator[Quad]:
+def _position(
+    node: NamedNode,
+    response: NamedNode,
+    who: str,
+    above: dict[str, tuple[NamedNode, str]],
+    document: NamedNode,
+    paragraph: str,
+    g: NamedNode,
+    report: LoadReport,
+    recommendation: str,
+) -> Iterator[Quad]:
     """A source's position on a recommendation, unless a source above it says otherwise."""
     higher = above.get(node.value)
     if higher and higher[0] != response:
         said = {HR.Supported: "supported", HR.Noted: "noted"}
-        message = (f"{recommendation}: {who} says {said.get(response, response.value)}, "
-                   f"{higher[1]} says {said.get(higher[0], higher[0].value)}: the latter is kept")
+        message = (
+            f"{recommendation}: {who} says {said.get(response, response.value)}, "
+            f"{higher[1]} says {said.get(higher[0], higher[0].value)}: the latter is kept"
+        )
         report.warn(message)
         report.made["positions that disagree with a source above"] += 1
         yield Quad(node, HR.qualityIssue, lit(message), g)

@@ -31,8 +31,15 @@ from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, lit, rid, typed
 # which its authors derived from the UN Treaty Collection.
 TABLES_AS_OF = "2022-08-25"
 UNTC_CHAPTER_IV = "https://treaties.un.org/Pages/Treaties.aspx?id=4&subid=A&lang=en"
-COLUMNS = ["iso2", "member", "state party", "year ratification or accession", "signatory",
-           "no action", "status"]
+COLUMNS = [
+    "iso2",
+    "member",
+    "state party",
+    "year ratification or accession",
+    "signatory",
+    "no action",
+    "status",
+]
 STATUSES = ("state party", "signatory state", "no action")
 # ISO 3166 codes the tables use that ISO has withdrawn or never had.
 OLD_CODES = {"TP": "TL"}
@@ -42,8 +49,11 @@ def instrument_of(path: Path) -> Instrument:
     m = re.fullmatch(r"hr_status_(\w+)\.csv", path.name)
     ins = instrument_for_table(m.group(1)) if m else None
     if ins is None:
-        raise LoaderError(path, "not a ratification table of a known instrument; expected "
-                          "hr_status_<code>.csv with a code of data/reference/instruments.tsv")
+        raise LoaderError(
+            path,
+            "not a ratification table of a known instrument; expected "
+            "hr_status_<code>.csv with a code of data/reference/instruments.tsv",
+        )
     return ins
 
 
@@ -91,11 +101,19 @@ class RatificationCsvLoader(Loader):
             if len(fields) not in (7, 8):
                 report.error(f"expected 7 or 8 fields, found {len(fields)}; row skipped", line)
                 continue
-            yield from self._row(ins, [f.strip() for f in fields] + [""], line, source,
-                                 report, seen)
+            yield from self._row(
+                ins, [f.strip() for f in fields] + [""], line, source, report, seen
+            )
 
-    def _row(self, ins: Instrument, f: list[str], line: int, source: Source,
-             report: LoadReport, seen: set[str]) -> Iterator[Quad]:
+    def _row(
+        self,
+        ins: Instrument,
+        f: list[str],
+        line: int,
+        source: Source,
+        report: LoadReport,
+        seen: set[str],
+    ) -> Iterator[Quad]:
         code, name, party, year, signatory, no_action, status, note = f[:8]
         iso3, problem = iso3_of(code, name)
         issues: list[str] = []
@@ -114,14 +132,17 @@ class RatificationCsvLoader(Loader):
             report.warn(f"name {name!r} does not match code {code!r}", line)
         if status not in STATUSES:
             report.not_mapped("status", status)
-            report.error(f"status {status!r} is not one of {', '.join(STATUSES)}; row skipped",
-                         line)
+            report.error(
+                f"status {status!r} is not one of {', '.join(STATUSES)}; row skipped", line
+            )
             return
         flags = (party, signatory, no_action)
         expected = tuple("1" if s == status else "0" for s in STATUSES)
         if flags != expected:
-            msg = (f"flags (state party, signatory, no action) = {','.join(flags)} disagree "
-                   f"with status {status!r}; the status column is taken")
+            msg = (
+                f"flags (state party, signatory, no action) = {','.join(flags)} disagree "
+                f"with status {status!r}; the status column is taken"
+            )
             report.warn(msg, line)
             issues.append(msg)
         if year and not re.fullmatch(r"(19|20)\d\d", year):
@@ -133,8 +154,10 @@ class RatificationCsvLoader(Loader):
             report.warn(msg, line)
             issues.append(msg)
         if re.search(r"tied to (the )?UK", note, re.I):
-            msg = (f"note says {note!r}: consent may be by succession or through another "
-                   "state's act; the table's year and kind are doubtful")
+            msg = (
+                f"note says {note!r}: consent may be by succession or through another "
+                "state's act; the table's year and kind are doubtful"
+            )
             report.warn(msg, line)
             issues.append(msg)
 
@@ -153,9 +176,11 @@ class RatificationCsvLoader(Loader):
                     report.warn(msg, line)
                     issues.append(msg)
                 elif ins.opened and ins.in_force and y == ins.opened and ins.in_force - y >= 3:
-                    msg = (f"consent year {y} is the year {ins.short_name} opened for signature, "
-                           f"{ins.in_force - y} years before it entered into force: it may be the "
-                           "signature year")
+                    msg = (
+                        f"consent year {y} is the year {ins.short_name} opened for signature, "
+                        f"{ins.in_force - y} years before it entered into force: it may be the "
+                        "signature year"
+                    )
                     report.warn(msg, line)
                     issues.append(msg)
             elif status == "state party":
@@ -191,19 +216,38 @@ class RatificationCsvLoader(Loader):
         g = source.graph
         origin = next((e for e in manifest() if e.path == source.relpath), None)
         if origin is not None:
-            yield Quad(g, DCTERMS.source, NamedNode(
-                f"https://github.com/{origin.origin_repository}/blob/{origin.origin_commit}/"
-                f"{origin.origin_path}"), g)
+            yield Quad(
+                g,
+                DCTERMS.source,
+                NamedNode(
+                    f"https://github.com/{origin.origin_repository}/blob/{origin.origin_commit}/"
+                    f"{origin.origin_path}"
+                ),
+                g,
+            )
         yield Quad(g, DCTERMS.modified, typed(TABLES_AS_OF, XSD.date), g)
         yield Quad(g, PROV.wasDerivedFrom, NamedNode(UNTC_CHAPTER_IV), g)
-        yield Quad(g, DCTERMS.description, en(
-            f"Status of every UN member state with respect to {ins.short_name} (party, "
-            f"signatory, no action; the year of consent) as of {TABLES_AS_OF}, the snapshot "
-            "its authors derived from the UN Treaty Collection"), g)
+        yield Quad(
+            g,
+            DCTERMS.description,
+            en(
+                f"Status of every UN member state with respect to {ins.short_name} (party, "
+                f"signatory, no action; the year of consent) as of {TABLES_AS_OF}, the snapshot "
+                "its authors derived from the UN Treaty Collection"
+            ),
+            g,
+        )
 
     @staticmethod
-    def _action(s: NamedNode, cls: NamedNode, state: NamedNode, ins: Instrument,
-                g: NamedNode, source: Source, line: int) -> Iterator[Quad]:
+    def _action(
+        s: NamedNode,
+        cls: NamedNode,
+        state: NamedNode,
+        ins: Instrument,
+        g: NamedNode,
+        source: Source,
+        line: int,
+    ) -> Iterator[Quad]:
         yield Quad(s, RDF.type, cls, g)
         yield Quad(s, HR.state, state, g)
         yield Quad(s, HR.instrument, ins.iri, g)

@@ -30,8 +30,16 @@ from pathlib import Path
 from hrkg.errors import LoaderError
 from hrkg.loaders.upr_report_text import recommendations_in
 
-__all__ = ["ThematicList", "Entry", "Sdg", "read", "read_docx", "read_markdown", "COLUMNS",
-           "MAX_UNPACKED"]
+__all__ = [
+    "ThematicList",
+    "Entry",
+    "Sdg",
+    "read",
+    "read_docx",
+    "read_markdown",
+    "COLUMNS",
+    "MAX_UNPACKED",
+]
 
 # Header (lower case, single spaces) → what the column holds.
 COLUMNS = {
@@ -46,16 +54,25 @@ COLUMNS = {
     "sdgs": "sdgs",
     "assessment/comments on level of implementation": "assessment",
 }
-MAX_UNPACKED = 64 * 1024 * 1024   # bytes a DOCX may unpack to (OHCHR's lists: < 2 MB)
-MAX_RATIO = 200                   # unpacked / packed size of one member (a zip bomb: 1000s)
+MAX_UNPACKED = 64 * 1024 * 1024  # bytes a DOCX may unpack to (OHCHR's lists: < 2 MB)
+MAX_RATIO = 200  # unpacked / packed size of one member (a zip bomb: 1000s)
 
-_HEADER = re.compile(r"UPR of (?P<state>.+?) \((?P<cycle>\d+)\w* Cycle\s*-\s*(?P<session>\d+)\w* "
-                     r"Session\)", re.I)
-_MD_HEADER = re.compile(r"UPR (?P<session>\d+)\w* Session\s*-\s*(?P<state>[^-]+?)\s*-\s*"
-                        r"Thematic List", re.I)
+_HEADER = re.compile(
+    r"UPR of (?P<state>.+?) \((?P<cycle>\d+)\w* Cycle\s*-\s*(?P<session>\d+)\w* "
+    r"Session\)",
+    re.I,
+)
+_MD_HEADER = re.compile(
+    r"UPR (?P<session>\d+)\w* Session\s*-\s*(?P<state>[^-]+?)\s*-\s*"
+    r"Thematic List",
+    re.I,
+)
 _PARAGRAPH = re.compile(r"^\s*(\d{1,3}\.\d{1,3})\.?\s+(?=\S)")
-_SOURCE = re.compile(r"^\s*Source of Position:\s*(?P<symbol>A/HRC/[\w./]+?)\s*"
-                     r"(?:-\s*Para\.?\s*(?P<para>\d+)(?P<junk>\S*))?\s*$", re.I)
+_SOURCE = re.compile(
+    r"^\s*Source of Position:\s*(?P<symbol>A/HRC/[\w./]+?)\s*"
+    r"(?:-\s*Para\.?\s*(?P<para>\d+)(?P<junk>\S*))?\s*$",
+    re.I,
+)
 _SDG = re.compile(r"^(?P<goal>\d{1,2})(?:\.(?P<target>[0-9a-z]{1,2}))?\s*-\s*(?P<label>.+)$")
 _MARKERS = {"sdgs:": "sdgs", "affected persons:": "persons", "groups of persons:": "persons"}
 
@@ -63,8 +80,8 @@ _MARKERS = {"sdgs:": "sdgs", "affected persons:": "persons", "groups of persons:
 @dataclass(frozen=True)
 class Sdg:
     goal: int
-    target: str | None   # "3" of "16.3", where the list gives a target
-    label: str           # as written ("16 - PEACE, JUSTICE AND STRONG INSTITUTIONS" → label)
+    target: str | None  # "3" of "16.3", where the list gives a target
+    label: str  # as written ("16 - PEACE, JUSTICE AND STRONG INSTITUTIONS" → label)
 
     @property
     def code(self) -> str:
@@ -75,17 +92,17 @@ class Sdg:
 class Entry:
     """One recommendation of the list."""
 
-    paragraph: str                         # "140.7"
-    words: str                             # as printed, with its states: "Ratify … (Spain);"
-    parts: list[tuple[str, list[str]]]     # (words without the states, states as written)
-    position: str | None = None            # "Supported", "Noted" … as written
-    source_symbol: str | None = None       # "A/HRC/59/15/Add.1"
-    source_paragraph: str | None = None    # "3"
+    paragraph: str  # "140.7"
+    words: str  # as printed, with its states: "Ratify … (Spain);"
+    parts: list[tuple[str, list[str]]]  # (words without the states, states as written)
+    position: str | None = None  # "Supported", "Noted" … as written
+    source_symbol: str | None = None  # "A/HRC/59/15/Add.1"
+    source_paragraph: str | None = None  # "3"
     themes: list[str] = field(default_factory=list)
     sdgs: list[Sdg] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
-    section: str | None = None             # the "Theme: …" row above it
-    row: int = 0                           # table row (DOCX) or line (Markdown), from 1
+    section: str | None = None  # the "Theme: …" row above it
+    row: int = 0  # table row (DOCX) or line (Markdown), from 1
 
     @property
     def states_written(self) -> list[str]:
@@ -110,7 +127,7 @@ class ThematicList:
     state_written: str | None = None
     cycle: int | None = None
     session: int | None = None
-    columns: list[str] = field(default_factory=list)   # the headers as written
+    columns: list[str] = field(default_factory=list)  # the headers as written
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -140,15 +157,19 @@ def _sdgs(values: list[str], entry: Entry, lst: ThematicList) -> None:
     for value in values:
         m = _SDG.match(value)
         if m and 1 <= int(m.group("goal")) <= 17:
-            entry.sdgs.append(Sdg(int(m.group("goal")), m.group("target"),
-                                  m.group("label").strip()))
+            entry.sdgs.append(
+                Sdg(int(m.group("goal")), m.group("target"), m.group("label").strip())
+            )
         else:
-            lst.problem(f"{entry.paragraph}: SDG {value!r} is not 'n - NAME' with n from 1 to "
-                        "17; not read", entry.row)
+            lst.problem(
+                f"{entry.paragraph}: SDG {value!r} is not 'n - NAME' with n from 1 to 17; not read",
+                entry.row,
+            )
 
 
-def _entry(cell_lines: list[str], row: int, section: str | None, lst: ThematicList,
-           resolve) -> Entry | None:
+def _entry(
+    cell_lines: list[str], row: int, section: str | None, lst: ThematicList, resolve
+) -> Entry | None:
     """An entry from the lines of its recommendation cell: "140.7 Ratify … (Spain);", then
     "Source of Position: …"."""
     lines = [_clean(x) for x in cell_lines if _clean(x)]
@@ -160,17 +181,21 @@ def _entry(cell_lines: list[str], row: int, section: str | None, lst: ThematicLi
         if m:
             source = m
         elif line.lower().startswith("source of position"):
-            lst.problem(f"'{line}' is not 'Source of Position: A/HRC/n/n[/Add.1] - Para.n'; "
-                        "not read", row)
+            lst.problem(
+                f"'{line}' is not 'Source of Position: A/HRC/n/n[/Add.1] - Para.n'; not read", row
+            )
         else:
             words.append(line)
     body = " ".join(words)
     m = _PARAGRAPH.match(body)
     if not m:
-        lst.problem(f"a recommendation without its paragraph number ('{body[:60]}…'); "
-                    "expected 'nnn.n Text (State);'", row)
+        lst.problem(
+            f"a recommendation without its paragraph number ('{body[:60]}…'); "
+            "expected 'nnn.n Text (State);'",
+            row,
+        )
         return None
-    rest = body[m.end():]
+    rest = body[m.end() :]
     entry = Entry(m.group(1), rest, recommendations_in(rest, resolve), section=section, row=row)
     if not entry.states_written:
         lst.problem(f"{entry.paragraph} names no recommending state in parentheses", row)
@@ -178,8 +203,11 @@ def _entry(cell_lines: list[str], row: int, section: str | None, lst: ThematicLi
         entry.source_symbol = source.group("symbol")
         entry.source_paragraph = source.group("para")
         if source.group("junk"):
-            lst.problem(f"{entry.paragraph}: 'Para.{source.group('para')}"
-                        f"{source.group('junk')}' read as paragraph {source.group('para')}", row)
+            lst.problem(
+                f"{entry.paragraph}: 'Para.{source.group('para')}"
+                f"{source.group('junk')}' read as paragraph {source.group('para')}",
+                row,
+            )
     else:
         lst.problem(f"{entry.paragraph} has no 'Source of Position'", row)
     return entry
@@ -223,25 +251,44 @@ def _open_docx(path: Path):
             infos = z.infolist()
             total = sum(i.file_size for i in infos)
             if total > MAX_UNPACKED:
-                raise LoaderError(path, f"the DOCX unpacks to {total} bytes, more than the "
-                                        f"{MAX_UNPACKED} a thematic list may; not read")
+                raise LoaderError(
+                    path,
+                    f"the DOCX unpacks to {total} bytes, more than the "
+                    f"{MAX_UNPACKED} a thematic list may; not read",
+                )
             for i in infos:
                 if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                    raise LoaderError(path, f"{i.filename} in the DOCX is compressed "
-                                            f"{i.file_size // max(i.compress_size, 1)}:1 (a zip "
-                                            "bomb?); not read")
+                    raise LoaderError(
+                        path,
+                        f"{i.filename} in the DOCX is compressed "
+                        f"{i.file_size // max(i.compress_size, 1)}:1 (a zip "
+                        "bomb?); not read",
+                    )
             if "word/document.xml" not in z.namelist():
-                raise LoaderError(path, "a zip without word/document.xml: not a Word document; "
-                                        "expected OHCHR's thematic list as .docx")
+                raise LoaderError(
+                    path,
+                    "a zip without word/document.xml: not a Word document; "
+                    "expected OHCHR's thematic list as .docx",
+                )
     except zipfile.BadZipFile as exc:
-        raise LoaderError(path, f"not a readable DOCX ({exc}); expected OHCHR's thematic list "
-                                "as a Word .docx") from None
+        raise LoaderError(
+            path, f"not a readable DOCX ({exc}); expected OHCHR's thematic list as a Word .docx"
+        ) from None
     try:
         return docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, LxmlError, zipfile.BadZipFile,
-            OSError) as exc:
-        raise LoaderError(path, f"not a readable DOCX ({type(exc).__name__}: {exc}); expected "
-                                "OHCHR's thematic list as a Word .docx") from None
+    except (
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        LxmlError,
+        zipfile.BadZipFile,
+        OSError,
+    ) as exc:
+        raise LoaderError(
+            path,
+            f"not a readable DOCX ({type(exc).__name__}: {exc}); expected "
+            "OHCHR's thematic list as a Word .docx",
+        ) from None
 
 
 def _cell_lines(cell) -> list[str]:
@@ -259,11 +306,17 @@ def read_docx(path: Path, resolve=lambda s: None) -> ThematicList:
             lst.cycle, lst.session = int(m.group("cycle")), int(m.group("session"))
             break
     if lst.session is None:
-        raise LoaderError(path, "no 'UPR of <State> (<n>th Cycle - <n>th Session)' in the page "
-                                "header; expected OHCHR's thematic list of one review")
+        raise LoaderError(
+            path,
+            "no 'UPR of <State> (<n>th Cycle - <n>th Session)' in the page "
+            "header; expected OHCHR's thematic list of one review",
+        )
     if not document.tables:
-        raise LoaderError(path, "the document holds no table; expected OHCHR's thematic list "
-                                "(a table of recommendations)")
+        raise LoaderError(
+            path,
+            "the document holds no table; expected OHCHR's thematic list "
+            "(a table of recommendations)",
+        )
     row_no = 0
     roles: list[str | None] = []
     section_name: str | None = None
@@ -285,14 +338,19 @@ def read_docx(path: Path, resolve=lambda s: None) -> ThematicList:
                 if role is not None:
                     by_role.setdefault(role, []).extend(_cell_lines(cell))
             if len(cells) > len(roles):
-                lst.problem(f"the row has {len(cells)} cells, the header {len(roles)}: the "
-                            "cells past the header are not read", row_no)
+                lst.problem(
+                    f"the row has {len(cells)} cells, the header {len(roles)}: the "
+                    "cells past the header are not read",
+                    row_no,
+                )
             entry = _entry(by_role.get("recommendation", []), row_no, section_name, lst, resolve)
             if entry is not None:
                 _fill(entry, by_role, lst)
                 if by_role.get("assessment") and any(_clean(x) for x in by_role["assessment"]):
-                    lst.problem(f"{entry.paragraph}: an assessment of implementation is given "
-                                "and not read", row_no)
+                    lst.problem(
+                        f"{entry.paragraph}: an assessment of implementation is given and not read",
+                        row_no,
+                    )
             _add(lst, entry)
     if not lst.entries:
         raise LoaderError(path, "the table holds no recommendation ('nnn.n Text (State);')")
@@ -313,14 +371,21 @@ def _roles(headers: list[str], lst: ThematicList, row: int, where: str) -> list[
     for h in headers:
         role = COLUMNS.get(_norm_header(h))
         if role is None:
-            lst.problem(f"{where}: unknown column {h!r}: not read (known: "
-                        + ", ".join(repr(k) for k in COLUMNS) + ")", row)
+            lst.problem(
+                f"{where}: unknown column {h!r}: not read (known: "
+                + ", ".join(repr(k) for k in COLUMNS)
+                + ")",
+                row,
+            )
         roles.append(role)
     if "recommendation" not in roles:
-        raise LoaderError(lst.path, f"{where}: no recommendation column among {headers}; "
-                                    "expected one of " + ", ".join(
-                                        repr(k) for k, v in COLUMNS.items()
-                                        if v == "recommendation"), row)
+        raise LoaderError(
+            lst.path,
+            f"{where}: no recommendation column among {headers}; "
+            "expected one of "
+            + ", ".join(repr(k) for k, v in COLUMNS.items() if v == "recommendation"),
+            row,
+        )
     return roles
 
 
@@ -341,8 +406,12 @@ def read_markdown(path: Path, resolve=lambda s: None) -> ThematicList:
     lst = ThematicList(str(path))
     m = _MD_HEADER.search(" ".join(lines[:5]))
     if not m:
-        raise LoaderError(path, "no '# UPR <n>th Session - <State> - Thematic List' heading; "
-                                "expected the rendering of OHCHR's thematic list", 1)
+        raise LoaderError(
+            path,
+            "no '# UPR <n>th Session - <State> - Thematic List' heading; "
+            "expected the rendering of OHCHR's thematic list",
+            1,
+        )
     lst.state_written, lst.session = m.group("state").strip(), int(m.group("session"))
     section: str | None = None
     block: list[tuple[int, str]] = []
@@ -386,8 +455,9 @@ def read_markdown(path: Path, resolve=lambda s: None) -> ThematicList:
         if COLUMNS.get(_norm_header(h)) is None:  # pragma: no cover - columns are by name
             lst.problem(f"unknown column {h!r}")
     if not lst.entries:
-        raise LoaderError(path, "no recommendation ('nnn.n Text (State);') after the first "
-                                "'Theme:' line")
+        raise LoaderError(
+            path, "no recommendation ('nnn.n Text (State);') after the first 'Theme:' line"
+        )
     return lst
 
 

@@ -58,7 +58,7 @@ class Corpus:
     rows: list[ReportRow]
     unmatched: list[dict[str, str]]
     seconds: float
-    reviews: list[ReviewRow] = field(default_factory=list)   # ohchr-upr/
+    reviews: list[ReviewRow] = field(default_factory=list)  # ohchr-upr/
 
     def totals(self) -> dict[str, Any]:
         ok = [r for r in self.rows if not r.error]
@@ -71,35 +71,47 @@ class Corpus:
             "recommendations": sum(r.recommendations for r in ok),
             "matched a UPR Info recommendation": sum(r.matched for r in ok),
             "fragments folded into a UPR Info recommendation": sum(r.folded for r in ok),
-            "not recommendations (report text read as one; not loaded)":
-                sum(r.not_recommendations for r in ok),
+            "not recommendations (report text read as one; not loaded)": sum(
+                r.not_recommendations for r in ok
+            ),
             "only in the report": sum(r.only_in_report for r in ok),
-            "UPR Info recommendations of these reviews not in the report":
-                sum(r.upr_info_not_in_report for r in ok),
+            "UPR Info recommendations of these reviews not in the report": sum(
+                r.upr_info_not_in_report for r in ok
+            ),
             "paragraphs missing from the numbering": sum(len(r.missing_paragraphs) for r in ok),
             "unresolved state names": unresolved,
         }
 
     def as_json(self) -> str:
-        reviews = [{k: v for k, v in asdict(r).items() if k != "unmatched"}
-                   for r in self.reviews]
-        return json.dumps({"totals": self.totals(), "reports": [asdict(r) for r in self.rows],
-                           "unmatched": self.unmatched, "ohchr_reviews": reviews,
-                           "seconds": round(self.seconds, 2)},
-                          ensure_ascii=False, indent=1)
+        reviews = [{k: v for k, v in asdict(r).items() if k != "unmatched"} for r in self.reviews]
+        return json.dumps(
+            {
+                "totals": self.totals(),
+                "reports": [asdict(r) for r in self.rows],
+                "unmatched": self.unmatched,
+                "ohchr_reviews": reviews,
+                "seconds": round(self.seconds, 2),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
 
     def as_text(self) -> str:
-        head = (f"{'report':44} {'symbol':13} {'state':5} {'ses':>3} {'date':10} {'recs':>5} "
-                f"{'match':>5} {'fold':>4} {'only':>4} {'uprI':>4} {'gaps':>4}  unresolved states")
+        head = (
+            f"{'report':44} {'symbol':13} {'state':5} {'ses':>3} {'date':10} {'recs':>5} "
+            f"{'match':>5} {'fold':>4} {'only':>4} {'uprI':>4} {'gaps':>4}  unresolved states"
+        )
         out = [head, "-" * len(head)]
         for r in self.rows:
             if r.error:
                 out.append(f"{r.file:44} NOT READ: {r.error}")
                 continue
-            out.append(f"{r.file:44} {r.symbol or '-':13} {r.state:5} {r.session:>3} "
-                       f"{r.review_date or '-':10} {r.recommendations:>5} {r.matched:>5} "
-                       f"{r.folded:>4} {r.only_in_report:>4} {r.upr_info_not_in_report:>4} "
-                       f"{len(r.missing_paragraphs):>4}  {'; '.join(r.unresolved_states)}")
+            out.append(
+                f"{r.file:44} {r.symbol or '-':13} {r.state:5} {r.session:>3} "
+                f"{r.review_date or '-':10} {r.recommendations:>5} {r.matched:>5} "
+                f"{r.folded:>4} {r.only_in_report:>4} {r.upr_info_not_in_report:>4} "
+                f"{len(r.missing_paragraphs):>4}  {'; '.join(r.unresolved_states)}"
+            )
         out.append("")
         t = self.totals()
         for key, value in t.items():
@@ -110,16 +122,20 @@ class Corpus:
         recs = t["recommendations"]
         if recs:
             out.append(f"matched share: {t['matched a UPR Info recommendation'] / recs:.1%}")
-        out.append("columns: match = one node with a UPR Info recommendation; fold = a fragment "
-                   "of a paragraph UPR Info holds whole, the same node; only = in the report "
-                   "alone; uprI = UPR Info recommendations of the review the report lacks; "
-                   "gaps = paragraph numbers missing")
+        out.append(
+            "columns: match = one node with a UPR Info recommendation; fold = a fragment "
+            "of a paragraph UPR Info holds whole, the same node; only = in the report "
+            "alone; uprI = UPR Info recommendations of the review the report lacks; "
+            "gaps = paragraph numbers missing"
+        )
         alone = [u for u in self.unmatched if u["side"] == "report"]
         out.append("")
         out.append(f"recommendations only a report holds ({len(alone)}), with the reason:")
         for u in alone:
-            out.append(f"  {u['review']} {u['paragraph']} ({u['states'] or '-'}): "
-                       f"{u['text'][:90]}\n      reason: {u['reason']}")
+            out.append(
+                f"  {u['review']} {u['paragraph']} ({u['states'] or '-'}): "
+                f"{u['text'][:90]}\n      reason: {u['reason']}"
+            )
         dropped = [u for u in self.unmatched if u["side"] == "not a recommendation"]
         out.append(f"report text read as a recommendation, not loaded ({len(dropped)}):")
         for u in dropped:
@@ -147,21 +163,30 @@ def _reviews_text(reviews: list[ReviewRow]) -> str:
             continue
         head = f"  {r.state} session {r.session} (cycle {r.cycle})"
         if r.symbol:
-            head += (f": {r.symbol} {r.report}, reviewed {r.review_date or '?'}, adopted "
-                     f"{r.adoption_date or '?'}; {r.recommendations} recommendations in "
-                     f"{r.paragraphs} paragraphs")
+            head += (
+                f": {r.symbol} {r.report}, reviewed {r.review_date or '?'}, adopted "
+                f"{r.adoption_date or '?'}; {r.recommendations} recommendations in "
+                f"{r.paragraphs} paragraphs"
+            )
         out.append(head)
         if r.upr_info:
-            out.append(f"    UPR Info holds the review: {r.matched} matched, {r.only_in_report} "
-                       f"only in the report, {r.upr_info_not_in_report} UPR Info "
-                       "recommendations not in the report")
+            out.append(
+                f"    UPR Info holds the review: {r.matched} matched, {r.only_in_report} "
+                f"only in the report, {r.upr_info_not_in_report} UPR Info "
+                "recommendations not in the report"
+            )
         if r.positions:
             said = ", ".join(f"{k} {v}" for k, v in sorted(r.claimed.items()))
-            check = {True: "as paragraph 2 says", False: "NOT as paragraph 2 says",
-                     None: "paragraph 2 gives no figures"}[r.claims_confirmed]
-            out.append("    addendum: " + ", ".join(f"{k} {v}" for k, v in
-                                                     sorted(r.positions.items()))
-                       + f" ({check}{': ' + said if said else ''})")
+            check = {
+                True: "as paragraph 2 says",
+                False: "NOT as paragraph 2 says",
+                None: "paragraph 2 gives no figures",
+            }[r.claims_confirmed]
+            out.append(
+                "    addendum: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(r.positions.items()))
+                + f" ({check}{': ' + said if said else ''})"
+            )
         if r.unclassified:
             out.append(f"    answers not classified: {', '.join(r.unclassified)}")
         if r.documents:
@@ -170,15 +195,18 @@ def _reviews_text(reviews: list[ReviewRow]) -> str:
             if lst.error:
                 out.append(f"    list {lst.file}: NOT READ: {lst.error}")
                 continue
-            out.append(f"    list {lst.file}: {lst.entries} entries, {lst.supported} supported, "
-                       f"{lst.noted} noted")
+            out.append(
+                f"    list {lst.file}: {lst.entries} entries, {lst.supported} supported, "
+                f"{lst.noted} noted"
+            )
             for label, values in (
-                    ("paragraphs the report lacks", lst.paragraphs_not_in_report),
-                    ("report paragraphs the list lacks", lst.report_paragraphs_not_in_list),
-                    ("recommending states differ", lst.states_differ),
-                    ("words differ", lst.words_differ),
-                    ("positions differ", lst.positions_differ),
-                    ("position cited from another paragraph", lst.citations_differ)):
+                ("paragraphs the report lacks", lst.paragraphs_not_in_report),
+                ("report paragraphs the list lacks", lst.report_paragraphs_not_in_list),
+                ("recommending states differ", lst.states_differ),
+                ("words differ", lst.words_differ),
+                ("positions differ", lst.positions_differ),
+                ("position cited from another paragraph", lst.citations_differ),
+            ):
                 if values:
                     out.append(f"      {label} ({len(values)}): " + "; ".join(values))
     return "\n".join(out)
@@ -187,8 +215,11 @@ def _reviews_text(reviews: list[ReviewRow]) -> str:
 def report_files(root: Path) -> list[Path]:
     """What the loader reads: every text, and each PDF that has no text of its own."""
     texts = sorted((root / "upr-reports" / "txt").glob("*.txt"))
-    pdfs = [p for p in sorted((root / "upr-reports" / "pdf").glob("*.pdf"))
-            if text_twin(p, root) is None]
+    pdfs = [
+        p
+        for p in sorted((root / "upr-reports" / "pdf").glob("*.pdf"))
+        if text_twin(p, root) is None
+    ]
     return texts + pdfs
 
 
@@ -218,26 +249,51 @@ def corpus(root: Path) -> Corpus:
         row.unresolved_states = rec.unresolved
         row.missing_paragraphs = rep.missing_paragraphs()
         row.hand_placed = rec.hand_placed
-        row.groups = {top: (group, " ".join(intro.split()))
-                      for top, (group, intro) in rep.groups.items()}
+        row.groups = {
+            top: (group, " ".join(intro.split())) for top, (group, intro) in rep.groups.items()
+        }
         review = f"{rep.session}/{rec.iso3}"
         for i in rec.unmatched_items:
             item = rep.items[i]
-            unmatched.append({"side": "report", "file": name, "review": review,
-                              "paragraph": item.paragraph, "iri": rec.iris[i].value,
-                              "states": "; ".join(item.states_written), "text": item.text,
-                              "reason": rec.only_reasons[i]})
+            unmatched.append(
+                {
+                    "side": "report",
+                    "file": name,
+                    "review": review,
+                    "paragraph": item.paragraph,
+                    "iri": rec.iris[i].value,
+                    "states": "; ".join(item.states_written),
+                    "text": item.text,
+                    "reason": rec.only_reasons[i],
+                }
+            )
         for i, why in sorted(rec.not_recommendations.items()):
             item = rep.items[i]
-            unmatched.append({"side": "not a recommendation", "file": name, "review": review,
-                              "paragraph": item.paragraph, "iri": rec.iris[i].value,
-                              "states": "; ".join(item.states_written), "text": item.text,
-                              "reason": why})
+            unmatched.append(
+                {
+                    "side": "not a recommendation",
+                    "file": name,
+                    "review": review,
+                    "paragraph": item.paragraph,
+                    "iri": rec.iris[i].value,
+                    "states": "; ".join(item.states_written),
+                    "text": item.text,
+                    "reason": why,
+                }
+            )
         for cand in rec.unmatched_upr_info:
-            unmatched.append({"side": "upr-info", "file": name, "review": review,
-                              "paragraph": "", "iri": cand.key.value,
-                              "states": "; ".join(sorted(cand.states)), "text": cand.text,
-                              "reason": "the report holds no paragraph of these words"})
+            unmatched.append(
+                {
+                    "side": "upr-info",
+                    "file": name,
+                    "review": review,
+                    "paragraph": "",
+                    "iri": cand.key.value,
+                    "states": "; ".join(sorted(cand.states)),
+                    "text": cand.text,
+                    "reason": "the report holds no paragraph of these words",
+                }
+            )
     reviews = ohchr_reviews(root)
     return Corpus(rows, unmatched, time.perf_counter() - started, reviews)
 
@@ -247,10 +303,10 @@ def review_schedule(data: Path) -> str:
     (:mod:`hrkg.reference.upr_schedule` reads it)."""
     found: dict[tuple[int, str], date] = {(s, iso): d for s, iso, d in [US_CYCLE3, *SUPPLEMENT]}
     for path in report_files(data):
-        try:   # placed as the loader places it: state under review and session, or an error
+        try:  # placed as the loader places it: state under review and session, or an error
             rec = reconcile(path, None)
         except LoaderError:
-            continue   # a report that cannot be placed adds no row (the build reports it)
+            continue  # a report that cannot be placed adds no row (the build reports it)
         if rec.report.review_date:
             found.setdefault((rec.session, rec.iso3), rec.report.review_date)
     lines = [HEADER + "session\tiso3\tdate"]

@@ -29,8 +29,19 @@ from hrkg.reference.upr import RESPONSES, review_iri, review_quads
 from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, text_key, typed
 from hrkg.text.mentions import instruments_mentioned
 
-COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org",
-           "Response", "Action", "Issue", "Session"]
+COLUMNS = [
+    "To",
+    "To-Rgrp",
+    "To-Org",
+    "Text",
+    "From",
+    "From-Rgrp",
+    "From-Org",
+    "Response",
+    "Action",
+    "Issue",
+    "Session",
+]
 TO, TO_RGRP, TO_ORG, TEXT, FROM, FROM_RGRP, FROM_ORG, RESPONSE, ACTION, ISSUE, SESSION = range(11)
 REGIONAL_GROUPS = ("Africa", "Asia", "EEG", "GRULAC", "WEOG")
 
@@ -41,8 +52,9 @@ def read_rows(source_path, report: LoadReport | None = None) -> Iterator[tuple[i
         if len(fields) != len(COLUMNS):
             if report is not None:
                 report.rows += 1
-                report.error(f"expected {len(COLUMNS)} fields, found {len(fields)}; row skipped",
-                             line)
+                report.error(
+                    f"expected {len(COLUMNS)} fields, found {len(fields)}; row skipped", line
+                )
             continue
         yield line, [f.strip() for f in fields]
 
@@ -79,16 +91,22 @@ class UprInfoCsvLoader(Loader):
                     pairs.append((iso, row[group_col]))
         return ReferenceContribution(groups=tuple(pairs))
 
-    def recommendations(self, source: Source,
-                        report: LoadReport | None = None) -> Iterable[IndexedRecommendation]:
+    def recommendations(
+        self, source: Source, report: LoadReport | None = None
+    ) -> Iterable[IndexedRecommendation]:
         """Every recommendation of the export with its IRI, text, recommending states and
         response, in key order: what the report loaders reconcile against."""
         groups = self._group(source, report or LoadReport(source.relpath))
         for (kind, session, iso3, key), grp in sorted(groups.items()):
             if kind == "recommendation":
-                yield IndexedRecommendation(rid("recommendation", "upr", session, iso3, key),
-                                            session, iso3, grp.text,
-                                            frozenset(grp.from_states), grp.response)
+                yield IndexedRecommendation(
+                    rid("recommendation", "upr", session, iso3, key),
+                    session,
+                    iso3,
+                    grp.text,
+                    frozenset(grp.from_states),
+                    grp.response,
+                )
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
         yield from self.describe_source(source)
@@ -129,8 +147,11 @@ class UprInfoCsvLoader(Loader):
             response = RESPONSES.get(row[RESPONSE].lower())
             if response is None:
                 report.not_mapped("Response", row[RESPONSE])
-                report.error(f"Response {row[RESPONSE]!r} not one of Accepted, Noted, "
-                             "Voluntary Pledge; row skipped", line)
+                report.error(
+                    f"Response {row[RESPONSE]!r} not one of Accepted, Noted, "
+                    "Voluntary Pledge; row skipped",
+                    line,
+                )
                 continue
             kind = "pledge" if response == HR.VoluntaryPledge else "recommendation"
             text = row[TEXT]
@@ -177,22 +198,28 @@ class UprInfoCsvLoader(Loader):
             variants = sorted(by_text[base_key])
             suffix = "" if len(variants) == 1 else f"-{variants.index(variant) + 1}"
             if suffix == "-1":
-                report.warn(f"the same text to {grp.iso3} in session {grp.session} is classified "
-                            f"{len(variants)} ways (response/action); kept as {len(variants)} "
-                            "recommendations", grp.lines[0])
+                report.warn(
+                    f"the same text to {grp.iso3} in session {grp.session} is classified "
+                    f"{len(variants)} ways (response/action); kept as {len(variants)} "
+                    "recommendations",
+                    grp.lines[0],
+                )
             out[base_key[:3] + (base_key[3] + suffix,)] = grp
         return out
 
-    def _emit(self, grp: _Group, key: str, source: Source, g: NamedNode,
-              report: LoadReport) -> Iterator[Quad]:
+    def _emit(
+        self, grp: _Group, key: str, source: Source, g: NamedNode, report: LoadReport
+    ) -> Iterator[Quad]:
         if grp.kind == "pledge":
             s = rid("pledge", "upr", grp.session, grp.iso3, key)
             yield Quad(s, RDF.type, HR.Pledge, g)
             yield Quad(s, HR.state, state_iri(grp.iso3), g)
             for other in sorted(grp.from_states - {grp.iso3}):
                 # a pledge is the state under review's: another state in From is a defect
-                report.warn(f"pledge of {grp.iso3} gives From {other}; the pledge is kept as "
-                            f"{grp.iso3}'s", grp.lines[0])
+                report.warn(
+                    f"pledge of {grp.iso3} gives From {other}; the pledge is kept as {grp.iso3}'s",
+                    grp.lines[0],
+                )
                 report.not_mapped("From (pledge)", other)
             report.made["hr:Pledge"] += 1
         else:

@@ -46,12 +46,26 @@ from hrkg.terms import HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.text.mentions import instruments_mentioned
 from hrkg.text.reconcile import Candidate, Fold, Match, fold, match
 
-__all__ = ["UprReportLoader", "Reconciled", "reconcile", "reconcile_report", "upr_info_index",
-           "report_symbols", "report_items", "text_twin", "GROUPS", "NO_PARTNER"]
+__all__ = [
+    "UprReportLoader",
+    "Reconciled",
+    "reconcile",
+    "reconcile_report",
+    "upr_info_index",
+    "report_symbols",
+    "report_items",
+    "text_twin",
+    "GROUPS",
+    "NO_PARTNER",
+]
 
 # The report's grouping → concept of the scheme hr:ReportGroups (ontology/schemes.ttl)
-GROUPS = {"supported": HR.GroupSupported, "examined": HR.GroupExamined,
-          "noted": HR.GroupNoted, "made": HR.GroupMade}
+GROUPS = {
+    "supported": HR.GroupSupported,
+    "examined": HR.GroupExamined,
+    "noted": HR.GroupNoted,
+    "made": HR.GroupMade,
+}
 
 
 @cache
@@ -69,19 +83,26 @@ def report_items() -> dict[str, tuple[str, str, str]]:
     rows = read_tsv(resource_dir("data") / "reference" / "upr-report-items.tsv")
     out: dict[str, tuple[str, str, str]] = {}
     for line, r in enumerate(rows, 1):
-        if r["decision"] not in ("same-as", "only-in-report", "not-a-recommendation") or (
-                (r["decision"] == "same-as") != bool(r["upr_info"])) or not r["reason"]:
-            raise LoaderError(Path("data/reference/upr-report-items.tsv"),
-                              f"row {line} ({r['item']}): expected a decision same-as (with the "
-                              "UPR Info key), only-in-report or not-a-recommendation, and a "
-                              "reason")
+        if (
+            r["decision"] not in ("same-as", "only-in-report", "not-a-recommendation")
+            or ((r["decision"] == "same-as") != bool(r["upr_info"]))
+            or not r["reason"]
+        ):
+            raise LoaderError(
+                Path("data/reference/upr-report-items.tsv"),
+                f"row {line} ({r['item']}): expected a decision same-as (with the "
+                "UPR Info key), only-in-report or not-a-recommendation, and a "
+                "reason",
+            )
         out[r["item"]] = (r["decision"], r["upr_info"], r["reason"])
     return out
 
 
 # The reason of a report-only item no rule and no row of upr-report-items.tsv places.
-NO_PARTNER = ("no UPR Info recommendation of the review shares a state and these words "
-              "(hrkg/reconcile.py), and data/reference/upr-report-items.tsv does not place it")
+NO_PARTNER = (
+    "no UPR Info recommendation of the review shares a state and these words "
+    "(hrkg/reconcile.py), and data/reference/upr-report-items.tsv does not place it"
+)
 
 
 def _data_root(source: Source) -> Path:
@@ -92,7 +113,7 @@ def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate[NamedNode
     """The UPR Info recommendations under ``root`` by review: (session, ISO3) → candidates
     whose key is the recommendation's IRI (the one the upr-info-csv loader gives it): what
     the registered loaders hold (:func:`hrkg.loading.recommendation_index`)."""
-    recs = recommendation_index(root)   # the same tuple while the files are unchanged
+    recs = recommendation_index(root)  # the same tuple while the files are unchanged
     hit = _BY_REVIEW.get(id(recs))
     if hit is None or hit[0] is not recs:
         out: dict[tuple[int, str], list[Candidate[NamedNode]]] = defaultdict(list)
@@ -104,8 +125,9 @@ def upr_info_index(root: Path) -> dict[tuple[int, str], list[Candidate[NamedNode
 
 # id of a recommendation index → (the index, its candidates by review); keyed by identity
 # because hashing 40 000 recommendations per report would cost more than the lookup saves
-_BY_REVIEW: dict[int, tuple[tuple[IndexedRecommendation, ...],
-                            dict[tuple[int, str], list[Candidate[NamedNode]]]]] = {}
+_BY_REVIEW: dict[
+    int, tuple[tuple[IndexedRecommendation, ...], dict[tuple[int, str], list[Candidate[NamedNode]]]]
+] = {}
 
 
 @dataclass
@@ -114,19 +136,19 @@ class Reconciled:
 
     report: Report
     iso3: str
-    states: list[frozenset[str]]           # per item: resolved recommending states
-    iris: list[NamedNode]                  # per item
+    states: list[frozenset[str]]  # per item: resolved recommending states
+    iris: list[NamedNode]  # per item
     matches: list[Match]
-    unmatched_items: list[int]             # the recommendations only the report holds
-    unmatched_upr_info: list[Candidate[NamedNode]]    # UPR Info recommendations of this review alone
-    symbol: str | None                     # the text's, else the symbols table's
+    unmatched_items: list[int]  # the recommendations only the report holds
+    unmatched_upr_info: list[Candidate[NamedNode]]  # UPR Info recommendations of this review alone
+    symbol: str | None  # the text's, else the symbols table's
     # per item: the names kept as written, each with why ("is not a known state", …)
     as_written: list[list[tuple[str, str]]]
     # fragments of what UPR Info holds whole: the same node as the UPR Info recommendation
     folds: list[Fold] = field(default_factory=list)
-    only_reasons: dict[int, str] = field(default_factory=dict)   # item → why report-only
+    only_reasons: dict[int, str] = field(default_factory=dict)  # item → why report-only
     not_recommendations: dict[int, str] = field(default_factory=dict)  # item → what it is
-    hand_placed: list[str] = field(default_factory=list)   # rows of upr-report-items.tsv used
+    hand_placed: list[str] = field(default_factory=list)  # rows of upr-report-items.tsv used
 
     @property
     def session(self) -> int:
@@ -142,8 +164,9 @@ class Reconciled:
     @property
     def unresolved(self) -> list[str]:
         """The recommending states, as written, that name no known state."""
-        return sorted({name for names in self.as_written for name, why in names
-                       if why == NOT_KNOWN})
+        return sorted(
+            {name for names in self.as_written for name, why in names if why == NOT_KNOWN}
+        )
 
 
 NOT_KNOWN = "is not a known state"
@@ -177,9 +200,12 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     res = resolver()
     iso3 = res.resolve(rep.state_written or "") or res.resolve(rep.state_reviewed or "")
     if iso3 is None:
-        raise LoaderError(path, f"the state under review ({rep.state_written!r} under the "
-                                f"title, {rep.state_reviewed!r} in 'The review of … was held') "
-                                "is not a known state (data/reference/state-aliases.tsv)")
+        raise LoaderError(
+            path,
+            f"the state under review ({rep.state_written!r} under the "
+            f"title, {rep.state_reviewed!r} in 'The review of … was held') "
+            "is not a known state (data/reference/state-aliases.tsv)",
+        )
     if rep.session is None:
         raise LoaderError(path, "no Working Group session in the report's opening pages")
     states, as_written = [], []
@@ -193,8 +219,9 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
                 found.add(iso)
         states.append(frozenset(found))
         as_written.append(kept)
-    items: list[Candidate[int]] = [Candidate(n, i.text, s)
-             for n, (i, s) in enumerate(zip(rep.items, states, strict=True))]
+    items: list[Candidate[int]] = [
+        Candidate(n, i.text, s) for n, (i, s) in enumerate(zip(rep.items, states, strict=True))
+    ]
     cands = upr_info_index(root).get((rep.session, iso3), []) if root else []
     matches, lone, _ = match(items, cands)
     folds = {f.item: f for f in fold(items, cands, matches, [i.paragraph for i in rep.items])}
@@ -210,9 +237,12 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
             used.append(item_key)
         if decision == "same-as":
             if key not in by_key:
-                raise LoaderError(path, f"data/reference/upr-report-items.tsv places {item_key} "
-                                        f"as UPR Info's {key}, which review {rep.session}/"
-                                        f"{iso3} does not have")
+                raise LoaderError(
+                    path,
+                    f"data/reference/upr-report-items.tsv places {item_key} "
+                    f"as UPR Info's {key}, which review {rep.session}/"
+                    f"{iso3} does not have",
+                )
             folds[n] = Fold(n, by_key[key], 100.0, f"by hand: {why}")
         elif decision:
             folds.pop(n, None)
@@ -227,16 +257,30 @@ def reconcile_report(rep: Report, path: Path, root: Path | None) -> Reconciled:
     taken = {m.candidate for m in matches} | {f.candidate for f in folds.values()}
     known = report_symbols().get(path.stem)
     symbol = rep.symbol or (known[0] if known else None)
-    return Reconciled(rep, iso3, states, iris, matches, sorted(only),
-                      [c for j, c in enumerate(cands) if j not in taken], symbol, as_written,
-                      sorted(folds.values(), key=lambda f: f.item), only, dropped, used)
+    return Reconciled(
+        rep,
+        iso3,
+        states,
+        iris,
+        matches,
+        sorted(only),
+        [c for j, c in enumerate(cands) if j not in taken],
+        symbol,
+        as_written,
+        sorted(folds.values(), key=lambda f: f.item),
+        only,
+        dropped,
+        used,
+    )
 
 
 class UprReportLoader(Loader):
     name = "upr-report"
     version = "1"
-    description = ("UPR Working Group reports: review, symbol, date, recommendations with "
-                   "paragraph numbers and groups, reconciled with UPR Info")
+    description = (
+        "UPR Working Group reports: review, symbol, date, recommendations with "
+        "paragraph numbers and groups, reconciled with UPR Info"
+    )
     patterns = ("upr-reports/txt/*.txt", "upr-reports/pdf/*.pdf")
 
     def corpus_report(self, data: Path) -> CorpusReport:
@@ -244,8 +288,10 @@ class UprReportLoader(Loader):
         from hrkg.loaders.upr_corpus import corpus, report_files
 
         if not report_files(data):
-            raise DataError(f"no UPR reports under {data / 'upr-reports'}; "
-                            "`hrkg data verify` lists what is missing")
+            raise DataError(
+                f"no UPR reports under {data / 'upr-reports'}; "
+                "`hrkg data verify` lists what is missing"
+            )
         return corpus(data)
 
     def load(self, source: Source, report: LoadReport) -> Iterator[Quad]:
@@ -253,8 +299,10 @@ class UprReportLoader(Loader):
         root = _data_root(source)
         twin = text_twin(source.path, root)
         if twin is not None:
-            report.warn(f"not read: the text of the same report "
-                        f"(upr-reports/txt/{twin.name}) is loaded instead")
+            report.warn(
+                f"not read: the text of the same report "
+                f"(upr-reports/txt/{twin.name}) is loaded instead"
+            )
             return
         try:
             rec = reconcile(source.path, root)
@@ -277,29 +325,40 @@ class UprReportLoader(Loader):
         if rep.review_date:
             yield Quad(review, HR.date, typed(rep.review_date.isoformat(), XSD.date), g)
             named = re.search(r"(\d{4})$", source.path.stem)
-            if named and int(named.group(1)) not in (rep.review_date.year,
-                                                       rep.review_date.year + 1):
-                report.warn(f"the file name says {named.group(1)}, but the report is of the "
-                            f"review on {rep.review_date.isoformat()} (session {rep.session}): "
-                            "this file holds another year's report")
+            if named and int(named.group(1)) not in (
+                rep.review_date.year,
+                rep.review_date.year + 1,
+            ):
+                report.warn(
+                    f"the file name says {named.group(1)}, but the report is of the "
+                    f"review on {rep.review_date.isoformat()} (session {rep.session}): "
+                    "this file holds another year's report"
+                )
         known = report_symbols().get(source.path.stem)
         if known and rep.symbol and known[0] != rep.symbol:
-            report.warn(f"the text names {rep.symbol}; upr-report-symbols.tsv says {known[0]}: "
-                        "the text's is kept")
+            report.warn(
+                f"the text names {rep.symbol}; upr-report-symbols.tsv says {known[0]}: "
+                "the text's is kept"
+            )
         if rec.symbol:
             yield Quad(review, HR.reportSymbol, lit(rec.symbol), g)
             report.made["reports with a symbol"] += 1
         else:
-            report.warn("no report symbol: not in the text, not in "
-                        "data/reference/upr-report-symbols.tsv")
+            report.warn(
+                "no report symbol: not in the text, not in data/reference/upr-report-symbols.tsv"
+            )
         matched = rec.placed
         in_pdf = source.path.suffix.lower() == ".pdf"  # its lines are not the file's
         for n, (item, states, s, kept) in enumerate(
-                zip(rep.items, rec.states, rec.iris, rec.as_written, strict=True)):
+            zip(rep.items, rec.states, rec.iris, rec.as_written, strict=True)
+        ):
             if n in rec.not_recommendations:
-                report.warn(f"{item.paragraph}: not a recommendation, not loaded: "
-                            f"{rec.not_recommendations[n]} (data/reference/"
-                            "upr-report-items.tsv)", None if in_pdf else item.line)
+                report.warn(
+                    f"{item.paragraph}: not a recommendation, not loaded: "
+                    f"{rec.not_recommendations[n]} (data/reference/"
+                    "upr-report-items.tsv)",
+                    None if in_pdf else item.line,
+                )
                 continue
             yield Quad(s, RDF.type, HR.Recommendation, g)
             yield Quad(s, HR.review, review, g)
@@ -311,8 +370,10 @@ class UprReportLoader(Loader):
             for iso in sorted(states):
                 yield Quad(s, HR.recommendingState, state_iri(iso), g)
             for written, why in kept:
-                report.warn(f"{item.paragraph}: recommending state {written!r} {why}; "
-                            "kept as written", item.line)
+                report.warn(
+                    f"{item.paragraph}: recommending state {written!r} {why}; kept as written",
+                    item.line,
+                )
                 report.not_mapped("recommending state", written)
                 yield Quad(s, HR.recommenderAsWritten, lit(written), g)
             if not item.states_written and n not in matched:
@@ -328,10 +389,13 @@ class UprReportLoader(Loader):
         report.made["report items (recommendations by paragraph)"] += len(rep.items)
         report.made["report items matched a UPR Info recommendation"] += len(rec.matches)
         report.made["report items folded into a UPR Info recommendation (fragments)"] += len(
-            rec.folds)
+            rec.folds
+        )
         report.made["report items that are not recommendations (not loaded)"] += len(
-            rec.not_recommendations)
+            rec.not_recommendations
+        )
         # the nodes this loader adds: the items no other source holds
         report.made["hr:Recommendation"] += len(rec.unmatched_items)
         report.made["UPR Info recommendations of this review not in the report"] += len(
-            rec.unmatched_upr_info)
+            rec.unmatched_upr_info
+        )

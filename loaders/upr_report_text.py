@@ -20,13 +20,34 @@ from typing import Literal
 
 from hrkg.errors import LoaderError
 
-__all__ = ["Report", "Item", "Problem", "decode", "parse", "pdf_text", "read", "split_states",
-           "recommendations_in", "pdf_pages", "without_footnotes", "ORDINALS"]
+__all__ = [
+    "Report",
+    "Item",
+    "Problem",
+    "decode",
+    "parse",
+    "pdf_text",
+    "read",
+    "split_states",
+    "recommendations_in",
+    "pdf_pages",
+    "without_footnotes",
+    "ORDINALS",
+]
 
-_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-          "ninth"]
-_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-          "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
 _TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50}
 
 
@@ -41,16 +62,36 @@ def _ordinals() -> dict[str, int]:
 
 
 ORDINALS = _ordinals()
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 
 _FURNITURE = re.compile(
     r"^\s*(A/HRC/\d+/\d+(/Add\.\d+)?\*?|GE\.\d\d-\d+.*|\*\d{6,}\*|Page\s?\d+|\d{1,3}|"
-    r"United Nations\s+A/HRC/\S+)\s*$")
+    r"United Nations\s+A/HRC/\S+)\s*$"
+)
 # a page header or footer the PDF layout puts on one line: "22  GE.09-16273  A/HRC/11/22"
-_FURNITURE_TOKEN = re.compile(r"A/HRC/\d+/\d+(/Add\.\d+)?\*?|GE\.\d\d-\d+(\(E\))?|\(E\)|"
-                              r"\*\d{6,}\*|\d{6}|Page\s?\d+|\d{1,3}")
+_FURNITURE_TOKEN = re.compile(
+    r"A/HRC/\d+/\d+(/Add\.\d+)?\*?|GE\.\d\d-\d+(\(E\))?|\(E\)|"
+    r"\*\d{6,}\*|\d{6}|Page\s?\d+|\d{1,3}"
+)
 # a footnote at the foot of a PDF page: "2   The original recommendation …", "**  The …"
 _FOOTNOTE = re.compile(r"^\s*(\d{1,2}|\*{1,3})\s{2,}\S")
 # a footnote's reference after a recommendation's states: "(Slovakia);1"
@@ -61,12 +102,19 @@ def _furniture(line: str) -> bool:
     if _FURNITURE.match(line):
         return True
     tokens = line.split()
-    return len(tokens) > 1 and all(_FURNITURE_TOKEN.fullmatch(t) for t in tokens) and any(
-        not t.isdigit() for t in tokens)
+    return (
+        len(tokens) > 1
+        and all(_FURNITURE_TOKEN.fullmatch(t) for t in tokens)
+        and any(not t.isdigit() for t in tokens)
+    )
+
+
 _SPLIT_COMPOUND = re.compile(r"\b([a-z]{2,}|[A-Z][a-z]+)- (?!(?:and|or|to)\b)([a-z])")
 # a compound's hyphen that one extraction turned into a full stop: "non.discrimination"
-_DOT_HYPHEN = re.compile(r"(?<![\w./@])([a-z]{2,})\."
-                         r"(?!(?:org|com|int|net|gov|edu|aspx|html?|pdf)\b)([a-z]{3,})(?![\w./@])")
+_DOT_HYPHEN = re.compile(
+    r"(?<![\w./@])([a-z]{2,})\."
+    r"(?!(?:org|com|int|net|gov|edu|aspx|html?|pdf)\b)([a-z]{3,})(?![\w./@])"
+)
 _ITEM = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?:\s+|$)")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\.(?:\s+|$)")
 _END = re.compile(r"All conclusions and/or recommendations (\w+ ){1,2}in the present report", re.I)
@@ -85,13 +133,13 @@ class Problem:
 
 @dataclass
 class Item:
-    paragraph: str            # "92.1"
-    text: str                 # without the trailing "(State);"
+    paragraph: str  # "92.1"
+    text: str  # without the trailing "(State);"
     states_written: list[str]
-    group: str                # supported | examined | noted | made
-    line: int                 # line of the file where the item starts
-    restored: bool = False    # the prefix was lost in extraction and restored
-    part: int = 0             # n-th recommendation of a paragraph that holds several (else 0)
+    group: str  # supported | examined | noted | made
+    line: int  # line of the file where the item starts
+    restored: bool = False  # the prefix was lost in extraction and restored
+    part: int = 0  # n-th recommendation of a paragraph that holds several (else 0)
 
 
 @dataclass
@@ -99,9 +147,9 @@ class Report:
     path: str
     symbol: str | None = None
     hrc_session: int | None = None
-    session: int | None = None           # the Working Group session (the UPR session)
-    state_written: str | None = None     # the state under the report's title
-    state_reviewed: str | None = None    # "The review of <state> was held at …"
+    session: int | None = None  # the Working Group session (the UPR session)
+    state_written: str | None = None  # the state under the report's title
+    state_reviewed: str | None = None  # "The review of <state> was held at …"
     review_date: date | None = None
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # "92" → (group, intro)
     items: list[Item] = field(default_factory=list)
@@ -114,8 +162,11 @@ class Report:
         """Gaps in the numbering of each group (92.1, 92.2, 92.4 → 92.3 missing)."""
         missing = []
         for top in self.groups:
-            subs = {int(i.paragraph.split(".")[1]) for i in self.items
-                    if i.paragraph.split(".")[0] == top}
+            subs = {
+                int(i.paragraph.split(".")[1])
+                for i in self.items
+                if i.paragraph.split(".")[0] == top
+            }
             if subs:
                 missing += [f"{top}.{n}" for n in range(1, max(subs) + 1) if n not in subs]
         return missing
@@ -139,12 +190,16 @@ def decode(path: Path, data: bytes) -> str:
     return "\n".join(out)
 
 
-MAX_PDF_BYTES = 64 * 1024 * 1024   # a UN document is < 5 MB
-MAX_PDF_PAGES = 400                # a Working Group report: 20-40 pages
+MAX_PDF_BYTES = 64 * 1024 * 1024  # a UN document is < 5 MB
+MAX_PDF_PAGES = 400  # a Working Group report: 20-40 pages
 
 
-def pdf_pages(path: Path, mode: Literal["layout", "plain"] = "layout", what: str = "a UPR report",
-              first: int | None = None) -> list[str]:
+def pdf_pages(
+    path: Path,
+    mode: Literal["layout", "plain"] = "layout",
+    what: str = "a UPR report",
+    first: int | None = None,
+) -> list[str]:
     """The text of each page of a PDF (pypdf; ``mode`` "layout" or "plain"; only the
     ``first`` pages where given). A file that is empty, not a PDF, encrypted, cut short, too
     large, or has no text layer is a :class:`LoaderError` naming the file."""
@@ -158,17 +213,25 @@ def pdf_pages(path: Path, mode: Literal["layout", "plain"] = "layout", what: str
     if b"%PDF-" not in head:
         raise LoaderError(path, f"not a PDF (no %PDF- header); expected the PDF of {what}")
     if path.stat().st_size > MAX_PDF_BYTES:
-        raise LoaderError(path, f"the PDF has {path.stat().st_size} bytes, more than the "
-                                f"{MAX_PDF_BYTES} read; expected {what}")
+        raise LoaderError(
+            path,
+            f"the PDF has {path.stat().st_size} bytes, more than the "
+            f"{MAX_PDF_BYTES} read; expected {what}",
+        )
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise LoaderError(path, "the PDF is encrypted; expected an open PDF")
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise LoaderError(path, f"the PDF has {len(reader.pages)} pages, more than the "
-                                    f"{MAX_PDF_PAGES} read; expected {what}")
-        pages = [page.extract_text(extraction_mode=mode) if mode == "layout"
-                 else page.extract_text() for page in list(reader.pages)[:first]]
+            raise LoaderError(
+                path,
+                f"the PDF has {len(reader.pages)} pages, more than the "
+                f"{MAX_PDF_PAGES} read; expected {what}",
+            )
+        pages = [
+            page.extract_text(extraction_mode=mode) if mode == "layout" else page.extract_text()
+            for page in list(reader.pages)[:first]
+        ]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise LoaderError(path, f"the PDF cannot be read ({exc}); is it cut short?") from exc
     if not "".join(pages).strip():
@@ -189,7 +252,7 @@ def without_footnotes(page: str) -> str:
     lines = page.split("\n")
     for i in range(len(lines) - 1, 0, -1):
         if _FOOTNOTE.match(lines[i]) and not lines[i - 1].strip():
-            if not any(re.match(r"\s*\d{1,3}\.(\d{1,3}\.?)?\s", ln) for ln in lines[i + 1:]):
+            if not any(re.match(r"\s*\d{1,3}\.(\d{1,3}\.?)?\s", ln) for ln in lines[i + 1 :]):
                 return "\n".join(lines[:i])
             break
     return page
@@ -199,8 +262,7 @@ def _clean(text: str) -> list[str]:
     """Lines without page furniture, hyphenation across lines undone. Removed lines become
     empty so that line numbers stay those of the file."""
     text = text.replace("\t", " ").replace("\xa0", " ").replace("\f", "\n")
-    lines = [("" if _furniture(ln) else _NOTE_REF.sub("", ln.rstrip()))
-             for ln in text.split("\n")]
+    lines = [("" if _furniture(ln) else _NOTE_REF.sub("", ln.rstrip())) for ln in text.split("\n")]
     for i, ln in enumerate(lines):  # a footnote: a line of asterisks, then its text
         if re.match(r"\s*\*{1,3}\s{2,}\S", ln):  # or both on one line
             lines[i] = ""
@@ -221,13 +283,15 @@ def _clean(text: str) -> list[str]:
             while j < len(lines) and not lines[j].strip() and j - i < 4:
                 j += 1
             title = re.search(r"\b[A-Z][a-z]+-$", lines[i])  # "Inter-|Ministerial"
-            if j < len(lines) and re.match(r"\s*[a-z]" if not title else r"\s*[A-Za-z]",
-                                           lines[j]) and not re.match(r"\s*(and|or|to)\b",
-                                                                      lines[j]):
+            if (
+                j < len(lines)
+                and re.match(r"\s*[a-z]" if not title else r"\s*[A-Za-z]", lines[j])
+                and not re.match(r"\s*(and|or|to)\b", lines[j])
+            ):
                 word = re.match(r"\s*(\S+)\s?", lines[j])
-                assert word is not None   # lines[j] begins with a letter (matched above)
+                assert word is not None  # lines[j] begins with a letter (matched above)
                 lines[i] = lines[i] + word.group(1)
-                lines[j] = lines[j][word.end():]
+                lines[j] = lines[j][word.end() :]
     return [_DOT_HYPHEN.sub(r"\1-\2", _SPLIT_COMPOUND.sub(r"\1-\2", ln)) for ln in lines]
 
 
@@ -254,19 +318,31 @@ def _header(report: Report, text: str) -> None:
             report.session = int(m.group(1))
         else:
             report.problem("no Working Group session in the text")
-    m = re.search(r"Report of the Working Group on\s+the\s+Universal\s*Periodic Review\s*\*?\s*"
-                  r"(.+?)\s*(?:Addendum|Contents|Distr\.|GE\.\d|$)", flat[:6000], re.I)
+    m = re.search(
+        r"Report of the Working Group on\s+the\s+Universal\s*Periodic Review\s*\*?\s*"
+        r"(.+?)\s*(?:Addendum|Contents|Distr\.|GE\.\d|$)",
+        flat[:6000],
+        re.I,
+    )
     if m:
-        written = re.sub(r"The annex to the present report is circulated as received\.?", " ",
-                         m.group(1))
-        pieces = [p.strip(" .;") for p in re.split(
-            r"\*|Previously issued|A/HRC/|minor revisions|Late submission", written)]
+        written = re.sub(
+            r"The annex to the present report is circulated as received\.?", " ", m.group(1)
+        )
+        pieces = [
+            p.strip(" .;")
+            for p in re.split(
+                r"\*|Previously issued|A/HRC/|minor revisions|Late submission", written
+            )
+        ]
         written = next((p for p in pieces if p), "")
         report.state_written = re.sub(r"[\s.]+", " ", written).strip(" .*\u2217")
     else:
         report.problem("no state under review after the report's title")
-    m = re.search(r"review of (.{2,80}?) was held at the (?:\d+\w*|\w+) meeting,? (?:held )?on "
-                  r"(\d{1,2}) (\w+) (\d{4})", flat)
+    m = re.search(
+        r"review of (.{2,80}?) was held at the (?:\d+\w*|\w+) meeting,? (?:held )?on "
+        r"(\d{1,2}) (\w+) (\d{4})",
+        flat,
+    )
     if m:
         report.state_reviewed = m.group(1).strip()
     if m and m.group(3).lower() in _MONTHS:
@@ -278,25 +354,36 @@ def _header(report: Report, text: str) -> None:
 def group_of(intro: str) -> str | None:
     """The group an introductory paragraph announces, whatever its wording."""
     s = re.sub(r"\s+", " ", intro).lower()
-    if re.search(r"(did|do|does|will) not (enjoy|receive|obtain|have) (the|its) support|"
-                 r"not (been )?accepted|(be|been|were|are) noted|rejected|"
-                 r"could not (accept|support)|cannot (accept|support)", s):
+    if re.search(
+        r"(did|do|does|will) not (enjoy|receive|obtain|have) (the|its) support|"
+        r"not (been )?accepted|(be|been|were|are) noted|rejected|"
+        r"could not (accept|support)|cannot (accept|support)",
+        s,
+    ):
         return "noted"
-    if re.search(r"will be examined|will examine|will (provide|give) (its |the )?responses?|"
-                 r"will be considered|will consider|in due time|"
-                 r"^the response of .{1,60} to the following recommendations will be", s):
+    if re.search(
+        r"will be examined|will examine|will (provide|give) (its |the )?responses?|"
+        r"will be considered|will consider|in due time|"
+        r"^the response of .{1,60} to the following recommendations will be",
+        s,
+    ):
         return "examined"
     if re.search(r"\b(noted|takes? note of) the following recommendations", s):
         # "Viet Nam noted the following recommendations and indicated that they pertain to
         # measures which have been implemented": UPR Info records them as noted
         return "noted"
-    if re.search(r"enjoy(s|ed)? (the|its) support|(were|are|have been) (accepted|supported)|"
-                 r"has accepted|accepts|already implemented|in the process of implementation|"
-                 r"agreed (on|to|with) the following|agrees? to follow up",
-                 s):
+    if re.search(
+        r"enjoy(s|ed)? (the|its) support|(were|are|have been) (accepted|supported)|"
+        r"has accepted|accepts|already implemented|in the process of implementation|"
+        r"agreed (on|to|with) the following|agrees? to follow up",
+        s,
+    ):
         return "supported"
-    if re.search(r"recommendations (were|have been) made|were formulated|following "
-                 r"recommendations|it was recommended that|recommendations as follows", s):
+    if re.search(
+        r"recommendations (were|have been) made|were formulated|following "
+        r"recommendations|it was recommended that|recommendations as follows",
+        s,
+    ):
         return "made"
     return None
 
@@ -312,7 +399,7 @@ def _balanced_tail(text: str) -> tuple[str, str] | None:
         elif text[i] == "(":
             depth -= 1
             if depth == 0:
-                return text[:i].rstrip(), text[i + 1:-1].strip()
+                return text[:i].rstrip(), text[i + 1 : -1].strip()
     return None
 
 
@@ -328,14 +415,15 @@ def _ends_with_states(body: str, resolve) -> bool:
     return tail is not None and bool(_known_states(tail[1], resolve))
 
 
-def _state_groups(body: str, resolve, side_by_side: bool = False
-                  ) -> list[tuple[int, int, list[str]]]:
+def _state_groups(
+    body: str, resolve, side_by_side: bool = False
+) -> list[tuple[int, int, list[str]]]:
     """(start, end, states) of every parenthesis that names only known states. With
     ``side_by_side``, parentheses next to each other are one group: reports since 2015 write
     several recommending states so, "… (Maldives) (Portugal);"."""
     out: list[tuple[int, int, list[str]]] = []
     for begin, end, states in _parentheses_of_states(body, resolve):
-        if side_by_side and out and not body[out[-1][1]:begin].strip():
+        if side_by_side and out and not body[out[-1][1] : begin].strip():
             out[-1] = (out[-1][0], end, out[-1][2] + states)
         else:
             out.append((begin, end, states))
@@ -352,14 +440,15 @@ def _parentheses_of_states(body: str, resolve) -> list[tuple[int, int, list[str]
         elif c == ")" and depth:
             depth -= 1
             if depth == 0:
-                states = _known_states(body[begin + 1:i], resolve)
+                states = _known_states(body[begin + 1 : i], resolve)
                 if states:
                     out.append((begin, i + 1, states))
     return out
 
 
-def _recommendations(body: str, resolve, after: int = 0, side_by_side: bool = False
-                     ) -> list[tuple[str, list[str]]]:
+def _recommendations(
+    body: str, resolve, after: int = 0, side_by_side: bool = False
+) -> list[tuple[str, list[str]]]:
     """The recommendations of one paragraph: usually one, "… (Chile);"; some paragraphs hold
     several, "Ratify ICESCR (Ghana); Become a party to the ICESCR (Australia);"."""
     body = body.strip()
@@ -427,14 +516,17 @@ def _section_start(lines: list[str]) -> int | None:
     heading, the first numbered paragraph that announces a group of recommendations."""
     for i in range(len(lines) - 1, -1, -1):
         if _HEADING.match(lines[i]):
-            following = "\n".join(lines[i + 1:i + 40])
+            following = "\n".join(lines[i + 1 : i + 40])
             if re.search(r"^\s*\d{2,3}\.(\s|$)", following, re.M):
                 return i + 1
     for i, ln in enumerate(lines):
         if re.match(r"^\s*\d{2,3}\.(\s|$)", ln):
-            body = " ".join(x.strip() for x in lines[i:i + 6]).split(" 1. ")[0]
-            if ("recommendations" in body.lower() and group_of(body)
-                    and re.search(r":\s", body + " ")):
+            body = " ".join(x.strip() for x in lines[i : i + 6]).split(" 1. ")[0]
+            if (
+                "recommendations" in body.lower()
+                and group_of(body)
+                and re.search(r":\s", body + " ")
+            ):
                 return i
     return None
 
@@ -448,8 +540,11 @@ def parse(text: str, name: str, resolve=lambda s: None, side_by_side: bool = Fal
     lines = _clean(text)
     start = _section_start(lines)
     if start is None:
-        raise LoaderError(Path(name), "no 'Conclusions and/or recommendations' section with "
-                                      "numbered paragraphs; expected a UPR Working Group report")
+        raise LoaderError(
+            Path(name),
+            "no 'Conclusions and/or recommendations' section with "
+            "numbered paragraphs; expected a UPR Working Group report",
+        )
     blocks: list[tuple[int, str, str]] = []  # (line, number, text)
     pending = ""  # text before its paragraph number (PDF extractors put "92." after a line)
     for i in range(start, len(lines)):
@@ -468,7 +563,7 @@ def parse(text: str, name: str, resolve=lambda s: None, side_by_side: bool = Fal
                 kept, orphan = _split_orphan(body, resolve, side_by_side)
                 blocks[-1] = (line, prev, kept)
                 pending = (orphan + " " + pending).strip()
-            blocks.append((i + 1, number, (pending + " " + ln[m.end():]).strip()))
+            blocks.append((i + 1, number, (pending + " " + ln[m.end() :]).strip()))
             pending = ""
         elif blocks and ln.strip():
             line, number, body = blocks[-1]
@@ -482,15 +577,25 @@ def parse(text: str, name: str, resolve=lambda s: None, side_by_side: bool = Fal
     for line, number, body in blocks:
         body = re.sub(r"\s+", " ", body).strip()
         if "." not in number:
-            kind = group_of(body) if (body.endswith(":") or "recommendation" in body.lower()
-                                      and len(body) < 600 and not _balanced_tail(
-                                          body.rstrip(" ;."))) else None
+            kind = (
+                group_of(body)
+                if (
+                    body.endswith(":")
+                    or "recommendation" in body.lower()
+                    and len(body) < 600
+                    and not _balanced_tail(body.rstrip(" ;."))
+                )
+                else None
+            )
             if kind:
                 top = number
                 report.groups[top] = (kind, body)
                 continue
-            if top is not None and int(number) == int(top) + 1 and not _ends_with_states(
-                    body, resolve):
+            if (
+                top is not None
+                and int(number) == int(top) + 1
+                and not _ends_with_states(body, resolve)
+            ):
                 # the paragraph after a group ("93. The response … will"); another group
                 # may follow it ("89. The following recommendations …")
                 top = None
@@ -498,36 +603,52 @@ def parse(text: str, name: str, resolve=lambda s: None, side_by_side: bool = Fal
                 continue
             if top is None:
                 if not past_a_group:
-                    report.problem(f"numbered paragraph {number} before any group of "
-                                   "recommendations", line)
+                    report.problem(
+                        f"numbered paragraph {number} before any group of recommendations", line
+                    )
                 continue
             paragraph, restored = f"{top}.{number}", True
         else:
             paragraph, restored = number, False
             head, sub = number.split(".")
             last = report.items[-1].paragraph.split(".") if report.items else None
-            if (last and head != top and head not in report.groups and last[0] == top
-                    and int(sub) == int(last[1]) + 1):
+            if (
+                last
+                and head != top
+                and head not in report.groups
+                and last[0] == top
+                and int(sub) == int(last[1]) + 1
+            ):
                 # a misprint of the group's number ("146.18" between 147.17 and 147.19)
                 paragraph, head = f"{top}.{sub}", top
-                report.problem(f"printed as {number}, in the sequence of {top}: numbered "
-                               f"{paragraph}", line)
+                report.problem(
+                    f"printed as {number}, in the sequence of {top}: numbered {paragraph}", line
+                )
             if head not in report.groups:
                 report.groups[head] = (group_of(body) or "made", "")
             top = head
-        parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1,
-                                 side_by_side)
+        parts = _recommendations(body, resolve, int(paragraph.split(".")[1]) + 1, side_by_side)
         for n, (text, states) in enumerate(parts, 1):
             if not text:
                 report.problem(f"{paragraph} has no text", line)
                 continue
             if not states:
                 report.problem(f"{paragraph} names no recommending state", line)
-            report.items.append(Item(paragraph, text, states, report.groups[top][0], line,
-                                     restored, n if len(parts) > 1 else 0))
+            report.items.append(
+                Item(
+                    paragraph,
+                    text,
+                    states,
+                    report.groups[top][0],
+                    line,
+                    restored,
+                    n if len(parts) > 1 else 0,
+                )
+            )
     if not report.items:
-        raise LoaderError(Path(name), "the recommendations section holds no numbered "
-                                      "recommendation")
+        raise LoaderError(
+            Path(name), "the recommendations section holds no numbered recommendation"
+        )
     return report
 
 

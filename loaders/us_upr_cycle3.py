@@ -35,8 +35,12 @@ def resolve_fragment(fragment: str) -> str | None:
     if len(key) < 8:
         return None
     res = resolver()
-    hits = {iso for iso, names in res.labels.items() for n in names
-            if (nn := normalise_name(n)) != key and (nn.startswith(key) or nn.endswith(key))}
+    hits = {
+        iso
+        for iso, names in res.labels.items()
+        for n in names
+        if (nn := normalise_name(n)) != key and (nn.startswith(key) or nn.endswith(key))
+    }
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -63,8 +67,9 @@ class UsUprCycle3Loader(Loader):
         for line, fields in read_csv(source.path, COLUMNS, "utf-8"):
             report.rows += 1
             if len(fields) != len(COLUMNS):
-                report.error(f"expected {len(COLUMNS)} fields, found {len(fields)}; row skipped",
-                             line)
+                report.error(
+                    f"expected {len(COLUMNS)} fields, found {len(fields)}; row skipped", line
+                )
                 continue
             para, states, position, theme, text = (f.strip() for f in fields)
             if not PARAGRAPH.fullmatch(para) or para in seen:
@@ -104,8 +109,9 @@ class UsUprCycle3Loader(Loader):
             report.made[f"response {position}"] += 1
 
     @staticmethod
-    def _states(cell: str, text: str, line: int, report: LoadReport
-                ) -> tuple[list[str], list[str], list[str], str]:
+    def _states(
+        cell: str, text: str, line: int, report: LoadReport
+    ) -> tuple[list[str], list[str], list[str], str]:
         res = resolver()
         resolved: list[str] = []
         as_written: list[str] = []
@@ -115,8 +121,10 @@ class UsUprCycle3Loader(Loader):
             m = TRAILING_STATES.search(text)
             found = [res.resolve(n) for n in re.split(r",\s*|\s+and\s+", m.group(1))] if m else []
             if m and found and all(found):
-                msg = (f"no recommending state in its column; {m.group(1)!r} taken from the end "
-                       "of the text")
+                msg = (
+                    f"no recommending state in its column; {m.group(1)!r} taken from the end "
+                    "of the text"
+                )
                 report.warn(msg, line)
                 issues.append(msg)
                 return [f for f in found if f], [], issues, text[: m.start()].rstrip()

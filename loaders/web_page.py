@@ -46,11 +46,32 @@ from hrkg.text.doctext import Page, line_of, read_page
 __all__ = ["WebPageLoader", "Item", "listing_items", "document_iri"]
 
 SIDECAR = ".meta.json"
-DOC_TYPES = {"press release", "fact sheet", "remarks", "media note", "statement", "speech",
-             "testimony", "report", "readout", "interview", "op-ed", "notice", "joint statement",
-             "article", "briefing", "transcript", "news", "video", "podcast"}
-_BYLINE = re.compile(r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
-                     r"\d{1,2}, \d{4})\s*\|\s*(?P<by>\S.*?)\s*$", re.M)
+DOC_TYPES = {
+    "press release",
+    "fact sheet",
+    "remarks",
+    "media note",
+    "statement",
+    "speech",
+    "testimony",
+    "report",
+    "readout",
+    "interview",
+    "op-ed",
+    "notice",
+    "joint statement",
+    "article",
+    "briefing",
+    "transcript",
+    "news",
+    "video",
+    "podcast",
+}
+_BYLINE = re.compile(
+    r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
+    r"\d{1,2}, \d{4})\s*\|\s*(?P<by>\S.*?)\s*$",
+    re.M,
+)
 _READ_MORE = re.compile(r"\.\.\.\s*Read More\s*$", re.M)
 
 
@@ -102,7 +123,7 @@ def listing_items(text: str) -> list[Item]:
     ends = [e for _, e in lines]
     starts: list[tuple[int, str, str | None, re.Match]] = []
     for m in bylines:
-        n = bisect.bisect_right(ends, m.start())   # the lines that end before the byline
+        n = bisect.bisect_right(ends, m.start())  # the lines that end before the byline
         if not n:
             continue
         tb, te = lines[n - 1]
@@ -125,8 +146,16 @@ def listing_items(text: str) -> list[Item]:
             end = gap.start() if gap else limit
         end = len(text[:end].rstrip())
         when = dates_in(m.group("date"))
-        items.append(Item(begin, end, title, when[0].iso if when and when[0].day else None,
-                          m.group("by"), kind))
+        items.append(
+            Item(
+                begin,
+                end,
+                title,
+                when[0].iso if when and when[0].day else None,
+                m.group("by"),
+                kind,
+            )
+        )
     return items
 
 
@@ -139,8 +168,12 @@ class WebPageLoader(Loader):
 
     def accepts(self, relpath: str) -> bool:
         name = relpath.rsplit("/", 1)[-1]
-        return (super().accepts(relpath) and not name.endswith(SIDECAR)
-                and not name.startswith(".") and name.lower() not in ("readme.md", "readme"))
+        return (
+            super().accepts(relpath)
+            and not name.endswith(SIDECAR)
+            and not name.startswith(".")
+            and name.lower() not in ("readme.md", "readme")
+        )
 
     def key(self, relpath: str) -> str:
         return document_key(relpath)
@@ -172,24 +205,31 @@ class WebPageLoader(Loader):
         try:
             value = json.loads(side.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
-            report.error(f"{side.name}: not a JSON object of metadata ({exc}); using what the "
-                         "page itself says")
+            report.error(
+                f"{side.name}: not a JSON object of metadata ({exc}); using what the "
+                "page itself says"
+            )
             return {}
         if not isinstance(value, dict):
-            report.error(f"{side.name}: expected a JSON object of metadata; using what the page "
-                         "itself says")
+            report.error(
+                f"{side.name}: expected a JSON object of metadata; using what the page itself says"
+            )
             return {}
         return value
 
-    def _document(self, source: Source, report: LoadReport, page: Page, stem: str,
-                  sidecar: dict) -> Iterator[Quad]:
+    def _document(
+        self, source: Source, report: LoadReport, page: Page, stem: str, sidecar: dict
+    ) -> Iterator[Quad]:
         g = source.graph
         doc = document_iri(stem)
         text = page.text
         meta = {k: v for k, v in sidecar.items() if isinstance(v, str) and v}
-        guessed = {k: how for k, how in page.guessed.items()
-                   if k in page.meta and (page.kind == "html" or k not in meta)}
-        for key in guessed:   # an HTML page's own metadata wins; elsewhere the sidecar does
+        guessed = {
+            k: how
+            for k, how in page.guessed.items()
+            if k in page.meta and (page.kind == "html" or k not in meta)
+        }
+        for key in guessed:  # an HTML page's own metadata wins; elsewhere the sidecar does
             meta[key] = page.meta[key]
         title = meta.get("title")
         if not title:
@@ -207,8 +247,9 @@ class WebPageLoader(Loader):
             yield Quad(doc, DCTERMS.language, lit(meta["language"]), g)
         if meta.get("date"):
             try:
-                yield Quad(doc, HR.date, typed(date.fromisoformat(meta["date"]).isoformat(),
-                                                    XSD.date), g)
+                yield Quad(
+                    doc, HR.date, typed(date.fromisoformat(meta["date"]).isoformat(), XSD.date), g
+                )
             except ValueError:
                 report.error(f"date {meta['date']!r} is not YYYY-MM-DD; the document is undated")
         if meta.get("type"):
@@ -218,11 +259,15 @@ class WebPageLoader(Loader):
             if url is not None:
                 yield Quad(doc, DCTERMS.source, url, g)
             elif meta["source"] == sidecar.get("source"):
-                raise LoaderError(source.path.with_name(source.path.stem + SIDECAR),
-                                  f"'source' must be an http(s) URL, not {meta['source']!r}")
+                raise LoaderError(
+                    source.path.with_name(source.path.stem + SIDECAR),
+                    f"'source' must be an http(s) URL, not {meta['source']!r}",
+                )
             else:
-                report.warn(f"the page names its source {meta['source']!r}, which is not an "
-                            "http(s) URL: not recorded")
+                report.warn(
+                    f"the page names its source {meta['source']!r}, which is not an "
+                    "http(s) URL: not recorded"
+                )
         if meta.get("publisher"):
             key = known_org_key(meta["publisher"])
             yield Quad(doc, DCTERMS.publisher, rid("org", key), g)
@@ -232,15 +277,19 @@ class WebPageLoader(Loader):
 
         items = listing_items(text)
         rest = text
-        for item in items:   # the page's own text is what its items do not hold
-            rest = rest[:item.begin] + re.sub(r"[^\n]", " ", rest[item.begin:item.end]) + rest[item.end:]
+        for item in items:  # the page's own text is what its items do not hold
+            rest = (
+                rest[: item.begin]
+                + re.sub(r"[^\n]", " ", rest[item.begin : item.end])
+                + rest[item.end :]
+            )
         state = _Emitted()
         yield from self._entities(source, report, doc, stem, (), text, extract(rest), state)
         for item in items:
             when = item.date or "undated"
             local = (f"{when}-{slug(item.title)[:60]}",)
             idoc = document_iri(stem, *local)
-            body = text[item.begin:item.end]
+            body = text[item.begin : item.end]
             yield Quad(idoc, RDF.type, HR.Document, g)
             yield Quad(idoc, DCTERMS.title, en(item.title), g)
             yield Quad(idoc, DCTERMS.isPartOf, doc, g)
@@ -253,21 +302,37 @@ class WebPageLoader(Loader):
                 yield Quad(idoc, HR.documentType, lit(item.kind.lower()), g)
             x = extract(body)
             by_b = body.find(item.byline, len(item.title))
-            creators = [s for s in x.spans if s.kind in ("person", "org")
-                        and by_b <= s.begin < by_b + len(item.byline)]
+            creators = [
+                s
+                for s in x.spans
+                if s.kind in ("person", "org") and by_b <= s.begin < by_b + len(item.byline)
+            ]
             people = [s for s in creators if s.kind == "person"]
             for s in (people or creators)[:1]:
-                yield Quad(idoc, DCTERMS.creator, rid("person" if s.kind == "person" else "org", s.key), g)
+                yield Quad(
+                    idoc, DCTERMS.creator, rid("person" if s.kind == "person" else "org", s.key), g
+                )
             report.made["news items (hr:Document)"] += 1
             report.rows += 1
-            yield from self._entities(source, report, idoc, stem, local, body, x, state,
-                                      offset=item.begin, page_text=text)
+            yield from self._entities(
+                source, report, idoc, stem, local, body, x, state, offset=item.begin, page_text=text
+            )
 
     # --- entities ----------------------------------------------------------------------------
 
-    def _entities(self, source: Source, report: LoadReport, doc: NamedNode, stem: str,
-                  local: tuple[str, ...], text: str, x: Extraction, state: _Emitted,
-                  offset: int = 0, page_text: str = "") -> Iterator[Quad]:
+    def _entities(
+        self,
+        source: Source,
+        report: LoadReport,
+        doc: NamedNode,
+        stem: str,
+        local: tuple[str, ...],
+        text: str,
+        x: Extraction,
+        state: _Emitted,
+        offset: int = 0,
+        page_text: str = "",
+    ) -> Iterator[Quad]:
         g = source.graph
         for where, message in x.problems:
             report.warn(message, line_of(text, where)[0] + page_text.count("\n", 0, offset))
@@ -336,12 +401,18 @@ class WebPageLoader(Loader):
             report.made[f"hr:{action.kind} (stated in a document)"] += 1
         for span in x.spans:
             entity = entity_of[span.kind](span.key)
-            m = rid("mention", stem, *local, f"{span.begin}-{span.end}", span.kind,
-                    span.key.replace("/", "-"))
+            m = rid(
+                "mention",
+                stem,
+                *local,
+                f"{span.begin}-{span.end}",
+                span.kind,
+                span.key.replace("/", "-"),
+            )
             yield Quad(m, RDF.type, HR.Mention, g)
             yield Quad(m, HR.document, doc, g)
             yield Quad(m, HR.entity, entity, g)
-            yield Quad(m, HR.anchorText, lit(text[span.begin:span.end]), g)
+            yield Quad(m, HR.anchorText, lit(text[span.begin : span.end]), g)
             yield Quad(m, HR.beginIndex, typed(span.begin, XSD.integer), g)
             yield Quad(m, HR.endIndex, typed(span.end, XSD.integer), g)
             report.made["hr:Mention"] += 1
@@ -360,7 +431,9 @@ class _Emitted:
         return True
 
 
-def _org_node(key: str, written: str, g: NamedNode, state: _Emitted | None = None) -> Iterator[Quad]:
+def _org_node(
+    key: str, written: str, g: NamedNode, state: _Emitted | None = None
+) -> Iterator[Quad]:
     if state is not None and not state.once(("org", key)):
         return
     s = rid("org", key)

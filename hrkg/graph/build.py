@@ -36,8 +36,16 @@ from hrkg.resources import resource_dir
 from hrkg.terms import DCTERMS, HR, PROV, RDF, XSD, lit, rid, typed
 from hrkg.validation.validate import ONTOLOGY_GRAPH, ValidationReport, load_ontology, validate_store
 
-__all__ = ["BuildResult", "build", "load_files", "discover", "unpinned", "ONTOLOGY_GRAPH",
-           "BUILD_GRAPH", "INFERRED_GRAPH"]
+__all__ = [
+    "BuildResult",
+    "build",
+    "load_files",
+    "discover",
+    "unpinned",
+    "ONTOLOGY_GRAPH",
+    "BUILD_GRAPH",
+    "INFERRED_GRAPH",
+]
 
 BUILD_GRAPH = "build"
 Progress = Callable[[str], None]
@@ -48,7 +56,7 @@ class PlannedSource:
     source: Source
     loader: Loader
     status: FileStatus | None  # None for project documents (not in the manifest)
-    unpinned: bool = False     # a file of the data directory the manifest does not pin
+    unpinned: bool = False  # a file of the data directory the manifest does not pin
 
 
 @dataclass
@@ -58,7 +66,7 @@ class BuildResult:
     missing: list[str] = field(default_factory=list)  # paths with how to get them
     changed: list[str] = field(default_factory=list)
     unhandled: list[str] = field(default_factory=list)  # pinned files no loader reads yet
-    unpinned: list[str] = field(default_factory=list)   # read, but not in the manifest
+    unpinned: list[str] = field(default_factory=list)  # read, but not in the manifest
     validation: ValidationReport | None = None
     timings: dict[str, float] = field(default_factory=dict)
     triples: int = 0  # quads in the named graphs
@@ -85,9 +93,13 @@ class BuildResult:
         if self.validation:
             for name, n in self.validation.violations_by_loader.items():
                 rows.setdefault(name, Counter())["violations"] += n
-        return [{"loader": k, **{c: v.get(c, 0) for c in
-                                 ("files", "rows", "triples", "warnings", "violations")}}
-                for k, v in sorted(rows.items())]
+        return [
+            {
+                "loader": k,
+                **{c: v.get(c, 0) for c in ("files", "rows", "triples", "warnings", "violations")},
+            }
+            for k, v in sorted(rows.items())
+        ]
 
 
 CONFIG = "hrkg.toml"
@@ -104,8 +116,9 @@ def document_folders(data: Path, extra: Iterable[Path] = ()) -> list[Path]:
         try:
             value = tomllib.loads(config.read_text(encoding="utf-8")).get("documents", [])
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise DataError(f"{config}: not TOML ({exc}); expected "
-                            "documents = [\"folder\", …]") from None
+            raise DataError(
+                f'{config}: not TOML ({exc}); expected documents = ["folder", …]'
+            ) from None
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise DataError(f"{config}: 'documents' must be a list of folder names")
         folders += [(data / v) if not os.path.isabs(v) else Path(v) for v in value]
@@ -124,9 +137,9 @@ def _documents_in(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
             yield path, f"{prefix}/{rel.as_posix()}"
 
 
-def discover(data: Path, documents: Iterable[Path] = (),
-             conflicts: list[str] | None = None
-             ) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
+def discover(
+    data: Path, documents: Iterable[Path] = (), conflicts: list[str] | None = None
+) -> tuple[list[PlannedSource], list[FileStatus], list[str]]:
     """The sources a build reads: pinned datasets present under ``data``, the project's own
     documents and the user's (:func:`document_folders`). Returns (planned, missing-or-damaged
     statuses, pinned files no loader reads); a document whose name (or IRI) another one
@@ -145,7 +158,9 @@ def discover(data: Path, documents: Iterable[Path] = (),
         if loader is None:
             unhandled.append(entry.path)
             continue
-        planned.append(PlannedSource(Source.from_path(data / entry.path, entry.path), loader, status))
+        planned.append(
+            PlannedSource(Source.from_path(data / entry.path, entry.path), loader, status)
+        )
     found: list[tuple[Path, str]] = []
     docs = resource_dir("data") / "documents"
     if docs.is_dir():
@@ -166,13 +181,14 @@ def discover(data: Path, documents: Iterable[Path] = (),
         taken = names.get(rel) or keys.get(key)
         if taken is not None:
             if conflicts is not None:
-                conflicts.append(f"{path}: left out, its name {rel} (document {key}) is taken "
-                                 f"by {taken}; rename one of them")
+                conflicts.append(
+                    f"{path}: left out, its name {rel} (document {key}) is taken "
+                    f"by {taken}; rename one of them"
+                )
             continue
         names[rel], keys[key] = path, path
         planned.append(PlannedSource(Source.from_path(path, rel), loader, None))
-    planned += unpinned(data, {p.source.relpath for p in planned}
-                        | {e.path for e in manifest()})
+    planned += unpinned(data, {p.source.relpath for p in planned} | {e.path for e in manifest()})
     return planned, problems, unhandled
 
 
@@ -186,8 +202,12 @@ def unpinned(data: Path, known: set[str]) -> list[PlannedSource]:
         return out
     for path in sorted(data.rglob("*")):
         rel = path.relative_to(data).as_posix()
-        if (rel in known or not path.is_file() or rel.startswith("documents/")
-                or any(part.startswith(".") for part in Path(rel).parts)):
+        if (
+            rel in known
+            or not path.is_file()
+            or rel.startswith("documents/")
+            or any(part.startswith(".") for part in Path(rel).parts)
+        ):
             continue
         loader = loader_for(rel)
         if loader is not None:
@@ -215,21 +235,28 @@ def _reference_facts(planned: list[PlannedSource], report: LoadReport) -> Refere
             listed.update(told.members)
         for iso, group in told.groups:
             if group not in REGIONAL_GROUPS:
-                report.warn(f"{p.source.relpath}: regional group {group!r} of {iso} is not "
-                            f"one of {', '.join(REGIONAL_GROUPS)}; not used")
+                report.warn(
+                    f"{p.source.relpath}: regional group {group!r} of {iso} is not "
+                    f"one of {', '.join(REGIONAL_GROUPS)}; not used"
+                )
             elif pycountry.countries.get(alpha_3=iso) is None:
-                report.warn(f"{p.source.relpath}: {iso!r} is not a known state's ISO code; "
-                            "its regional group is not used")
+                report.warn(
+                    f"{p.source.relpath}: {iso!r} is not a known state's ISO code; "
+                    "its regional group is not used"
+                )
             else:
                 groups.setdefault(iso, group)
     members = {iso for iso, n in listed.items() if 2 * n >= len(tables)}
     for relpath, states in tables:
         for iso in sorted(states - members):
-            report.warn(f"{relpath} lists {iso}, which the other tables do not: "
-                        "not taken as a UN member")
+            report.warn(
+                f"{relpath} lists {iso}, which the other tables do not: not taken as a UN member"
+            )
         for iso in sorted(members - states):
-            report.warn(f"{relpath} leaves out the UN member {iso}: its status for this "
-                        "instrument is unknown")
+            report.warn(
+                f"{relpath} leaves out the UN member {iso}: its status for this "
+                "instrument is unknown"
+            )
     report.made["UN member states"] = len(members)
     report.made["states with a regional group"] = len(groups)
     return ReferenceFacts(members, groups, sorted(set(used), key=str))
@@ -246,8 +273,12 @@ def _describe_run(store: Store, result: BuildResult, started: float) -> None:
     run = rid("build", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started)))
     quads = [
         Quad(run, RDF.type, PROV.Activity, g),
-        Quad(run, PROV.startedAtTime, typed(time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                           time.gmtime(started)), XSD.dateTime), g),
+        Quad(
+            run,
+            PROV.startedAtTime,
+            typed(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)), XSD.dateTime),
+            g,
+        ),
         Quad(run, PROV.wasAssociatedWith, lit(f"hrkg {__version__}"), g),
     ]
     for name, rep in result.reports:
@@ -255,13 +286,20 @@ def _describe_run(store: Store, result: BuildResult, started: float) -> None:
             continue
         src = Source(Path(rep.source), rep.source, "")
         quads += [Quad(run, PROV.used, src.iri, g), Quad(src.graph, PROV.wasGeneratedBy, run, g)]
-    quads.append(Quad(run, DCTERMS.description, Literal(
-        f"hrkg build: {len(result.reports)} sources, {result.triples} quads"), g))
+    quads.append(
+        Quad(
+            run,
+            DCTERMS.description,
+            Literal(f"hrkg build: {len(result.reports)} sources, {result.triples} quads"),
+            g,
+        )
+    )
     store.extend(quads)
 
 
-def _fill(store: Store, planned: list[PlannedSource], result: BuildResult,
-          progress: Progress) -> None:
+def _fill(
+    store: Store, planned: list[PlannedSource], result: BuildResult, progress: Progress
+) -> None:
     for p in planned:
         progress(p.source.relpath)
         report = LoadReport(p.source.relpath)
@@ -275,12 +313,20 @@ def touching(graphs: Iterable[NamedNode]) -> str:
     """A SPARQL pattern binding ``?this`` to every node that appears in ``graphs`` (as
     subject or object): the focus nodes a change of those graphs can affect."""
     values = " ".join(f"<{g.value}>" for g in graphs)
-    return (f"VALUES ?_g {{ {values} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
-            f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}")
+    return (
+        f"VALUES ?_g {{ {values} }} {{ GRAPH ?_g {{ ?this ?_p ?_o }} }} "
+        f"UNION {{ GRAPH ?_g {{ ?_s ?_p ?this }} }}"
+    )
 
 
-def _finish(store: Store, result: BuildResult, validate: bool, progress: Progress,
-            engine: str = "fast", restrict: str | None = None) -> None:
+def _finish(
+    store: Store,
+    result: BuildResult,
+    validate: bool,
+    progress: Progress,
+    engine: str = "fast",
+    restrict: str | None = None,
+) -> None:
     """Validate the staged graph (in memory, named graphs only); ``restrict``: only the
     focus nodes it binds (see :func:`touching`)."""
     result.triples = len(store)
@@ -291,8 +337,10 @@ def _finish(store: Store, result: BuildResult, validate: bool, progress: Progres
         result.timings["validation"] = time.perf_counter() - t
         _attribute(result)
         if not result.validation.conforms:
-            result.failed = (f"SHACL validation found {result.validation.violations} violations; "
-                             "the previous store is kept")
+            result.failed = (
+                f"SHACL validation found {result.validation.violations} violations; "
+                "the previous store is kept"
+            )
 
 
 def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -> Path:
@@ -301,7 +349,7 @@ def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -
     snapshot the server loads, the Oxigraph store made from it, then the switch."""
     progress("deriving")
     t = time.perf_counter()
-    result.derived = derive(store)   # its own named graph, before the default graph is made
+    result.derived = derive(store)  # its own named graph, before the default graph is made
     result.triples = len(store)
     result.timings["deriving"] = time.perf_counter() - t
     progress("writing the store")
@@ -321,9 +369,19 @@ def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -
         del disk
         if written != quads:
             raise StoreError(f"the new store in {path} holds {written} quads, not {quads}")
-        (path / INFO).write_text(json.dumps(
-            {"quads": quads, "named": result.triples, "default": result.facts,
-             "hrkg": __version__}, indent=1) + "\n", encoding="utf-8")
+        (path / INFO).write_text(
+            json.dumps(
+                {
+                    "quads": quads,
+                    "named": result.triples,
+                    "default": result.facts,
+                    "hrkg": __version__,
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     except OSError as exc:
         discard(path)
         raise StoreError(f"cannot write the new store in {path}: {exc}") from exc
@@ -367,8 +425,10 @@ def _attribute(result: BuildResult) -> None:
 
 def _recorded_sources(store: Store) -> dict[str, str]:
     """relpath → sha256 of every source file the store was built from."""
-    rows = store.query(f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
-                       f"<{HR.path.value}> ?path ; <{HR.sha256.value}> ?sha }} }}")
+    rows = store.query(
+        f"SELECT ?path ?sha WHERE {{ GRAPH ?g {{ ?s a <{HR.SourceFile.value}> ; "
+        f"<{HR.path.value}> ?path ; <{HR.sha256.value}> ?sha }} }}"
+    )
     assert isinstance(rows, QuerySolutions)
     return {r["path"].value: r["sha"].value for r in rows}
 
@@ -384,23 +444,36 @@ def validate_changed(data: Path, root: Path, engine: str = "fast") -> Validation
     removed = sorted(set(recorded) - {p.source.relpath for p in planned})
     if not changed:
         report = ValidationReport([], 0.0, 0, engine)
-        report.note = ("no source changed since the last build" if not removed else
-                       f"only removed sources ({', '.join(removed)}); run `hrkg build`")
+        report.note = (
+            "no source changed since the last build"
+            if not removed
+            else f"only removed sources ({', '.join(removed)}); run `hrkg build`"
+        )
         return report
-    store = _staged_copy(current, [Source(Path(rel), rel, "").graph for rel in
-                                   [p.source.relpath for p in changed] + removed])
+    store = _staged_copy(
+        current,
+        [Source(Path(rel), rel, "").graph for rel in [p.source.relpath for p in changed] + removed],
+    )
     result = BuildResult(store=None)
     _fill(store, changed, result, lambda step: None)
     report = validate_store(store, engine, restrict=touching(p.source.graph for p in changed))
-    report.note = (f"checked the focus nodes of {len(changed)} changed source(s): "
-                   + ", ".join(p.source.relpath for p in changed)
-                   + (f"; removed: {', '.join(removed)}" if removed else ""))
+    report.note = (
+        f"checked the focus nodes of {len(changed)} changed source(s): "
+        + ", ".join(p.source.relpath for p in changed)
+        + (f"; removed: {', '.join(removed)}" if removed else "")
+    )
     return report
 
 
-def build(data: Path, root: Path, validate: bool = True,
-          progress: Progress = lambda step: None, engine: str = "fast",
-          allow_damaged: bool = False, documents: Iterable[Path] = ()) -> BuildResult:
+def build(
+    data: Path,
+    root: Path,
+    validate: bool = True,
+    progress: Progress = lambda step: None,
+    engine: str = "fast",
+    allow_damaged: bool = False,
+    documents: Iterable[Path] = (),
+) -> BuildResult:
     """Build everything found under ``data`` (and the document folders ``documents``) into
     a new store under ``root``; switch to it only if loading and validation succeed. A
     pinned dataset that is truncated or changed fails the build unless ``allow_damaged``."""
@@ -408,17 +481,20 @@ def build(data: Path, root: Path, validate: bool = True,
     with locked(root):
         conflicts: list[str] = []
         planned, problems, unhandled = discover(data, documents, conflicts)
-        result = BuildResult(store=None, unhandled=unhandled, removed=remove_leftovers(root),
-                             conflicts=conflicts)
+        result = BuildResult(
+            store=None, unhandled=unhandled, removed=remove_leftovers(root), conflicts=conflicts
+        )
         for st in problems:
             if st.state == "missing":
                 result.missing.append(f"{st.entry.path}: {how_to_get(st.entry)}")
             else:
                 result.changed.append(str(st))
         if result.changed and not allow_damaged:
-            result.failed = (f"{len(result.changed)} pinned dataset file(s) are truncated or "
-                             "changed (listed above); the previous store is kept. `hrkg data "
-                             "fetch` restores them; --allow-damaged builds with them anyway")
+            result.failed = (
+                f"{len(result.changed)} pinned dataset file(s) are truncated or "
+                "changed (listed above); the previous store is kept. `hrkg data "
+                "fetch` restores them; --allow-damaged builds with them anyway"
+            )
             return result
         t = time.perf_counter()
         store = Store()
@@ -440,8 +516,14 @@ def build(data: Path, root: Path, validate: bool = True,
         return result
 
 
-def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
-               progress: Progress = lambda step: None, keep_going: bool = False) -> BuildResult:
+def load_files(
+    paths: list[Path],
+    data: Path,
+    root: Path,
+    validate: bool = True,
+    progress: Progress = lambda step: None,
+    keep_going: bool = False,
+) -> BuildResult:
     """Replace the graphs of the given files, and nothing else, in a copy of the current
     store; switch to the copy when it is loaded and valid. A row a loader could not read
     fails the load (nothing changes) unless ``keep_going``, which loads the rest and lists
@@ -454,26 +536,34 @@ def load_files(paths: list[Path], data: Path, root: Path, validate: bool = True,
         for p in paths:
             p = p.resolve()
             rel = _relpath(p, data)
-            planned.append(PlannedSource(Source.from_path(p, rel), require_loader_for(rel),
-                                         None))
+            planned.append(PlannedSource(Source.from_path(p, rel), require_loader_for(rel), None))
         result = BuildResult(store=None)
         t = time.perf_counter()
         store = _staged_copy(current, [p.source.graph for p in planned])
         _fill(store, planned, result, progress)
         result.timings["loading"] = time.perf_counter() - t
-        errors = [str(f) for _, rep in result.reports for f in rep.findings
-                  if f.severity == "error"]
+        errors = [
+            str(f) for _, rep in result.reports for f in rep.findings if f.severity == "error"
+        ]
         if errors and not keep_going:
-            result.failed = (f"{len(errors)} row(s) or part(s) of the files could not be read "
-                             "(listed above); nothing was changed. --keep-going loads the rest")
+            result.failed = (
+                f"{len(errors)} row(s) or part(s) of the files could not be read "
+                "(listed above); nothing was changed. --keep-going loads the rest"
+            )
             return result
         result.dropped = errors
         only_documents = all(p.loader.documents for p in planned)
-        _finish(store, result, validate, progress,
-                restrict=touching(p.source.graph for p in planned) if only_documents else None)
+        _finish(
+            store,
+            result,
+            validate,
+            progress,
+            restrict=touching(p.source.graph for p in planned) if only_documents else None,
+        )
         if only_documents and result.validation is not None:
-            result.validation.note = ("checked only the nodes the loaded graphs touch: "
-                                      + ", ".join(p.source.relpath for p in planned))
+            result.validation.note = "checked only the nodes the loaded graphs touch: " + ", ".join(
+                p.source.relpath for p in planned
+            )
         if not result.ok:
             return result
         _commit(store, root, result, progress)
@@ -493,6 +583,6 @@ def _relpath(path: Path, data: Path) -> str:
             return f"documents/{folder.name}/{path.relative_to(folder.resolve()).as_posix()}"
         except ValueError:
             continue
-    if path.suffix.lower() in DOCUMENT_SUFFIXES:   # a document from anywhere is a document
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # a document from anywhere is a document
         return f"documents/{path.name}"
     return path.name

@@ -31,7 +31,7 @@ from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, rid, typed
 __all__ = ["INFERRED_GRAPH", "derive", "LABEL_TEXT_LENGTH"]
 
 INFERRED_GRAPH = "inferred"
-LABEL_TEXT_LENGTH = 80   # characters of a recommendation's or pledge's words in its label
+LABEL_TEXT_LENGTH = 80  # characters of a recommendation's or pledge's words in its label
 _HR = str(HR)
 _ONTOLOGY = rid("graph", "ontology")
 
@@ -46,14 +46,20 @@ def _rows(store: Store, query: str) -> Iterator[dict[str, Any]]:
 
 def _superclass_types(store: Store, g: NamedNode) -> Iterator[Quad]:
     above: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, f"""SELECT ?c ?s WHERE {{ GRAPH <{_ONTOLOGY.value}> {{
-            ?c <{RDFS.subClassOf.value}>+ ?s }} }}"""):
+    for r in _rows(
+        store,
+        f"""SELECT ?c ?s WHERE {{ GRAPH <{_ONTOLOGY.value}> {{
+            ?c <{RDFS.subClassOf.value}>+ ?s }} }}""",
+    ):
         if r["s"].value.startswith(_HR):
             above[r["c"].value].add(r["s"].value)
     typed_as: dict[NamedNode | BlankNode, set[str]] = defaultdict(set)
     for q in store.quads_for_pattern(None, RDF.type, None, None):
-        if q.graph_name != _ONTOLOGY and isinstance(q.subject, NamedNode | BlankNode) \
-                and isinstance(q.object, NamedNode):
+        if (
+            q.graph_name != _ONTOLOGY
+            and isinstance(q.subject, NamedNode | BlankNode)
+            and isinstance(q.object, NamedNode)
+        ):
             typed_as[q.subject].add(q.object.value)
     for node, have in typed_as.items():
         for cls in sorted(set().union(*(above.get(c, set()) for c in have)) - have):
@@ -62,11 +68,14 @@ def _superclass_types(store: Store, g: NamedNode) -> Iterator[Quad]:
 
 def _review_dates(store: Store, g: NamedNode) -> Iterator[Quad]:
     sessions = upr_sessions()
-    for r in _rows(store, f"""PREFIX hr: <{_HR}>
+    for r in _rows(
+        store,
+        f"""PREFIX hr: <{_HR}>
             SELECT ?review (MIN(?s) AS ?session) (MIN(?d) AS ?date) WHERE {{
               ?review a hr:UPRReview ; hr:session ?s .
               OPTIONAL {{ ?review hr:date ?d }}
-            }} GROUP BY ?review ORDER BY ?review"""):
+            }} GROUP BY ?review ORDER BY ?review""",
+    ):
         review = r["review"]
         assert isinstance(review, NamedNode)
         day = r["date"]
@@ -76,7 +85,7 @@ def _review_dates(store: Store, g: NamedNode) -> Iterator[Quad]:
         else:
             session = sessions.get(int(r["session"].value))
             if session is None:
-                continue   # a session the calendar does not hold: no date is made up
+                continue  # a session the calendar does not hold: no date is made up
             yield Quad(review, HR.date, typed(session.start.isoformat(), XSD.date), g)
             yield Quad(review, HR.dateBasis, HR.DateSessionStart, g)
             year = session.start.year
@@ -85,7 +94,7 @@ def _review_dates(store: Store, g: NamedNode) -> Iterator[Quad]:
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= LABEL_TEXT_LENGTH else text[:LABEL_TEXT_LENGTH - 1].rstrip() + "…"
+    return text if len(text) <= LABEL_TEXT_LENGTH else text[: LABEL_TEXT_LENGTH - 1].rstrip() + "…"
 
 
 def _para_key(p: str) -> tuple[int, ...]:
@@ -99,13 +108,16 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
     for q in store.quads_for_pattern(None, HR.paragraph, None, None):
         if isinstance(q.object, Literal):
             paragraphs[str(q.subject)].append(q.object.value)
-    for r in _rows(store, f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
+    for r in _rows(
+        store,
+        f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
             SELECT ?x ?kind (SAMPLE(?name) AS ?state) (MIN(?s) AS ?session) (MIN(?t) AS ?text)
             WHERE {{
               VALUES ?kind {{ hr:Recommendation hr:Pledge }}
               ?x a ?kind ; hr:text ?t ; hr:review ?r .
               ?r hr:session ?s ; hr:stateUnderReview/rdfs:label ?name .
-            }} GROUP BY ?x ?kind"""):
+            }} GROUP BY ?x ?kind""",
+    ):
         x = r["x"]
         assert isinstance(x, NamedNode)
         if str(x) in labelled:
@@ -118,31 +130,42 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
             head += ", pledge"
         yield Quad(x, RDFS.label, en(f"{head}: {_short(r['text'].value)}"), g)
     # reviews
-    for r in _rows(store, f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
+    for r in _rows(
+        store,
+        f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
             SELECT ?x (SAMPLE(?name) AS ?state) (MIN(?s) AS ?session) (MIN(?d) AS ?date) WHERE {{
               ?x a hr:UPRReview ; hr:session ?s ; hr:stateUnderReview/rdfs:label ?name .
               OPTIONAL {{ ?x hr:date ?d }}
-            }} GROUP BY ?x"""):
+            }} GROUP BY ?x""",
+    ):
         x = r["x"]
         assert isinstance(x, NamedNode)
         if str(x) in labelled:
             continue
         when = f", {r['date'].value}" if r["date"] is not None else ""
-        yield Quad(x, RDFS.label, en(f"UPR of {r['state'].value}, session "
-                                     f"{r['session'].value}{when}"), g)
+        yield Quad(
+            x, RDFS.label, en(f"UPR of {r['state'].value}, session {r['session'].value}{when}"), g
+        )
     # treaty actions: the most specific kind the sources give
-    kinds = {HR.Ratification.value: "ratification of", HR.Accession.value: "accession to",
-             HR.Succession.value: "succession to", HR.ConsentToBeBound.value:
-             "consent to be bound by", HR.Signature.value: "signature of",
-             HR.Denunciation.value: "denunciation of"}
-    for r in _rows(store, f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
+    kinds = {
+        HR.Ratification.value: "ratification of",
+        HR.Accession.value: "accession to",
+        HR.Succession.value: "succession to",
+        HR.ConsentToBeBound.value: "consent to be bound by",
+        HR.Signature.value: "signature of",
+        HR.Denunciation.value: "denunciation of",
+    }
+    for r in _rows(
+        store,
+        f"""PREFIX hr: <{_HR}> PREFIX rdfs: <{RDFS}>
             SELECT ?x (GROUP_CONCAT(DISTINCT STR(?c); separator=" ") AS ?classes)
                    (SAMPLE(?name) AS ?state) (SAMPLE(?short) AS ?instrument)
                    (MIN(?y) AS ?year) (MIN(?d) AS ?date) WHERE {{
               ?x hr:state ?st ; hr:instrument/hr:shortName ?short ; a ?c .
               ?st rdfs:label ?name .
               OPTIONAL {{ ?x hr:yearNumber ?y }} OPTIONAL {{ ?x hr:date ?d }}
-            }} GROUP BY ?x"""):
+            }} GROUP BY ?x""",
+    ):
         x = r["x"]
         assert isinstance(x, NamedNode)
         if str(x) in labelled:
@@ -153,8 +176,9 @@ def _labels(store: Store, g: NamedNode) -> Iterator[Quad]:
             continue
         when = r["date"] or r["year"]
         tail = f" ({when.value})" if when is not None else ""
-        yield Quad(x, RDFS.label, en(f"{r['state'].value}: {kind} "
-                                     f"{r['instrument'].value}{tail}"), g)
+        yield Quad(
+            x, RDFS.label, en(f"{r['state'].value}: {kind} {r['instrument'].value}{tail}"), g
+        )
 
 
 def derive(store: Store) -> int:
@@ -163,24 +187,34 @@ def derive(store: Store) -> int:
     g = rid("graph", INFERRED_GRAPH)
     if store.contains_named_graph(g):
         store.remove_graph(g)
-    sources = sorted({q.graph_name.value for q in store.quads_for_pattern(
-        None, RDF.type, None, None) if isinstance(q.graph_name, NamedNode)})
+    sources = sorted(
+        {
+            q.graph_name.value
+            for q in store.quads_for_pattern(None, RDF.type, None, None)
+            if isinstance(q.graph_name, NamedNode)
+        }
+    )
     quads: list[Quad] = [
         Quad(g, RDF.type, HR.InferredGraph, g),
         Quad(g, DCTERMS.title, en("hrkg: facts derived at build time"), g),
-        Quad(g, DCTERMS.description, en(
-            "Derived by hrkg.derive from the other named graphs when the store was written: "
-            "(1) for every rdf:type an hr: class, the hr: classes above it in the ontology "
-            "(rdfs:subClassOf+), where no source states them; (2) for every UPR review, "
-            "hr:dateBasis hr:DateStated where a source states its day, else hr:date = the first "
-            "day of its Working Group session (data/reference/upr-sessions.tsv) with hr:dateBasis "
-            "hr:DateSessionStart, and hr:yearNumber; (3) rdfs:label for recommendations, pledges, "
-            "reviews and treaty actions that have none. Nothing here is stated by a source."), g),
+        Quad(
+            g,
+            DCTERMS.description,
+            en(
+                "Derived by hrkg.derive from the other named graphs when the store was written: "
+                "(1) for every rdf:type an hr: class, the hr: classes above it in the ontology "
+                "(rdfs:subClassOf+), where no source states them; (2) for every UPR review, "
+                "hr:dateBasis hr:DateStated where a source states its day, else hr:date = the first "
+                "day of its Working Group session (data/reference/upr-sessions.tsv) with hr:dateBasis "
+                "hr:DateSessionStart, and hr:yearNumber; (3) rdfs:label for recommendations, pledges, "
+                "reviews and treaty actions that have none. Nothing here is stated by a source."
+            ),
+            g,
+        ),
     ]
-    quads += [Quad(g, PROV.wasDerivedFrom, NamedNode(s), g) for s in sources
-              if s != g.value]
+    quads += [Quad(g, PROV.wasDerivedFrom, NamedNode(s), g) for s in sources if s != g.value]
     quads += _superclass_types(store, g)
-    store.extend(quads)   # the types first: the labels read them
+    store.extend(quads)  # the types first: the labels read them
     made = list(_review_dates(store, g))
     store.extend(made)
     labels = list(_labels(store, g))

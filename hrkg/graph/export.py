@@ -36,7 +36,7 @@ class _Namer:
         if isinstance(t, NamedNode):
             for prefix, ns in self.by_length:
                 if t.value.startswith(ns):
-                    local = t.value[len(ns):]
+                    local = t.value[len(ns) :]
                     if _LOCAL.match(local):
                         return f"{prefix}:{local}"
             return f"<{t.value}>"
@@ -62,11 +62,17 @@ def _key(q: Quad) -> tuple[str, str, str]:
 def _quads(store: Store, graph: NamedNode | None, include_build: bool) -> list[Quad]:
     build = rid("graph", "build")
     quads = store.quads_for_pattern(None, None, None, graph) if graph else store
-    out = [q for q in quads if not isinstance(q.graph_name, DefaultGraph)
-           and (include_build or graph or q.graph_name != build)]
+    out = [
+        q
+        for q in quads
+        if not isinstance(q.graph_name, DefaultGraph)
+        and (include_build or graph or q.graph_name != build)
+    ]
     if any(isinstance(t, BlankNode) for q in out for t in (q.subject, q.object)):
-        raise HrkgError("the store holds blank nodes, whose labels are not stable; "
-                        "hrkg's loaders never make them: was a file loaded by hand?")
+        raise HrkgError(
+            "the store holds blank nodes, whose labels are not stable; "
+            "hrkg's loaders never make them: was a file loaded by hand?"
+        )
     return out
 
 
@@ -98,11 +104,18 @@ def _dedupe(quads: Iterable[Quad]) -> list[Quad]:
     return list(seen.values())
 
 
-def export(store: Store, out: IO[str], fmt: str = "turtle", graph: NamedNode | None = None,
-           include_build: bool = False) -> int:
+def export(
+    store: Store,
+    out: IO[str],
+    fmt: str = "turtle",
+    graph: NamedNode | None = None,
+    include_build: bool = False,
+) -> int:
     """Write the store (or one graph) to ``out``; returns the number of statements written."""
     if fmt not in EXPORT_FORMATS:
-        raise HrkgError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+        raise HrkgError(
+            f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+        )
     quads = _quads(store, graph, include_build)
     namer = _Namer(_prefixes())
     if fmt == "nt":
@@ -110,9 +123,14 @@ def export(store: Store, out: IO[str], fmt: str = "turtle", graph: NamedNode | N
         out.writelines(line + "\n" for line in lines)
         return len(lines)
     if fmt == "nq":
-        lines = sorted({f"{q.subject} {q.predicate} {q.object}"
-                        + ("" if isinstance(q.graph_name, DefaultGraph) else f" {q.graph_name}")
-                        + " ." for q in quads})
+        lines = sorted(
+            {
+                f"{q.subject} {q.predicate} {q.object}"
+                + ("" if isinstance(q.graph_name, DefaultGraph) else f" {q.graph_name}")
+                + " ."
+                for q in quads
+            }
+        )
         out.writelines(line + "\n" for line in lines)
         return len(lines)
     for prefix, ns in _prefixes().items():

@@ -24,8 +24,11 @@ from hrkg.terms import PREFIXES, resource_prefixes
 __all__ = ["Answer", "run_query", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
-_RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
-                   "json": QueryResultsFormat.JSON}
+_RESULT_FORMATS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+}
 
 
 @dataclass
@@ -62,8 +65,8 @@ def _short(term: object) -> str:
     if isinstance(term, NamedNode):
         iri = term.value
         for prefix, ns in _longest_first():
-            if iri.startswith(ns) and "/" not in iri[len(ns):]:
-                return f"{prefix}:{iri[len(ns):]}"
+            if iri.startswith(ns) and "/" not in iri[len(ns) :]:
+                return f"{prefix}:{iri[len(ns) :]}"
         return f"<{iri}>"
     if isinstance(term, Literal):
         return term.value
@@ -75,9 +78,13 @@ def _short(term: object) -> str:
 def _table(variables: list[str], rows: list[list[object]]) -> str:
     cells = [[_short(v) for v in row] for row in rows]
     widths = [max([len(v)] + [min(len(r[i]), 80) for r in cells]) for i, v in enumerate(variables)]
+
     def line(values: list[str]) -> str:
-        return "  ".join((v if len(v) <= 80 else v[:79] + "…").ljust(w)
-                         for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(
+            (v if len(v) <= 80 else v[:79] + "…").ljust(w)
+            for v, w in zip(values, widths, strict=True)
+        ).rstrip()
+
     out = [line(variables), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
@@ -99,7 +106,7 @@ def run_query(store: Store, sparql: str, fmt: str = "table") -> Answer:
         if fmt in _RESULT_FORMATS:
             answer = Answer("select", variables, [])
             data = result.serialize(format=_RESULT_FORMATS[fmt])
-            assert data is not None   # no output given: the bytes are returned
+            assert data is not None  # no output given: the bytes are returned
             answer.raw_text = data.decode("utf-8")
             return answer
         return Answer("select", variables, [[sol[v] for v in variables] for sol in result])

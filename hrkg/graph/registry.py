@@ -18,7 +18,9 @@ def loader_named(name: str) -> Loader:
     try:
         return loaders()[name]
     except KeyError:
-        raise LoaderError(name, f"no loader named {name!r}; known: {', '.join(loaders())}") from None
+        raise LoaderError(
+            name, f"no loader named {name!r}; known: {', '.join(loaders())}"
+        ) from None
 
 
 def loader_for(relpath: str) -> Loader | None:

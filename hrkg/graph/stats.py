@@ -17,7 +17,11 @@ def stats(store: Store) -> dict[str, list[tuple[str, int]]]:
     return {
         "graphs": [(s["g"].value, int(s["n"].value)) for s in graphs],
         "classes": [(s["c"].value, int(s["n"].value)) for s in classes],
-        "total": [("quads", len(store)),
-                  ("distinct facts (default graph)", sum(1 for _ in store.quads_for_pattern(
-                      None, None, None, DefaultGraph())))],
+        "total": [
+            ("quads", len(store)),
+            (
+                "distinct facts (default graph)",
+                sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph())),
+            ),
+        ],
     }

@@ -29,8 +29,19 @@ from pyoxigraph import Store
 
 from hrkg.errors import StoreError
 
-__all__ = ["store_root", "current_store", "new_store_dir", "switch", "open_read_only",
-           "discard", "locked", "remove_leftovers", "SNAPSHOT", "INFO", "store_info"]
+__all__ = [
+    "store_root",
+    "current_store",
+    "new_store_dir",
+    "switch",
+    "open_read_only",
+    "discard",
+    "locked",
+    "remove_leftovers",
+    "SNAPSHOT",
+    "INFO",
+    "store_info",
+]
 
 SNAPSHOT = "snapshot.nq"
 INFO = "hrkg.json"
@@ -47,8 +58,9 @@ def store_root(explicit: str | os.PathLike[str] | None = None) -> Path:
 def current_store(root: Path) -> Path:
     link = root / "current"
     if not link.exists():
-        raise StoreError(f"no built store in {root}; run `hrkg build` first "
-                         "(or give --store / HRKG_STORE)")
+        raise StoreError(
+            f"no built store in {root}; run `hrkg build` first (or give --store / HRKG_STORE)"
+        )
     return link.resolve()
 
 
@@ -79,8 +91,10 @@ def locked(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise StoreError(f"another hrkg build or load (pid {holder}) is writing {root}; "
-                             "wait for it to finish") from None
+            raise StoreError(
+                f"another hrkg build or load (pid {holder}) is writing {root}; "
+                "wait for it to finish"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
@@ -97,8 +111,7 @@ def _link(root: Path, name: str, target: Path) -> None:
 
 
 def _kept(root: Path) -> set[Path]:
-    return {(root / name).resolve() for name in ("current", "previous")
-            if (root / name).exists()}
+    return {(root / name).resolve() for name in ("current", "previous") if (root / name).exists()}
 
 
 def switch(root: Path, new: Path) -> Path | None:

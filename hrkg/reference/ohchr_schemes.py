@@ -24,8 +24,19 @@ from hrkg.reference.states import read_tsv
 from hrkg.resources import resource_dir
 from hrkg.terms import DEFAULT_BASE, slug
 
-__all__ = ["Concept", "concepts", "concept_for", "sdg_iri", "theme_iri", "persons_iri",
-           "sdg_labels", "generate", "label_key", "RELATIONS", "SCHEMES"]
+__all__ = [
+    "Concept",
+    "concepts",
+    "concept_for",
+    "sdg_iri",
+    "theme_iri",
+    "persons_iri",
+    "sdg_labels",
+    "generate",
+    "label_key",
+    "RELATIONS",
+    "SCHEMES",
+]
 
 RELATIONS = ("exactMatch", "closeMatch", "broadMatch")
 SCHEMES = {"theme": "OHCHRThemes", "persons": "AffectedPersons", "sdg": "SDGs"}
@@ -58,11 +69,11 @@ def label_key(label: str) -> str:
 
 @dataclass(frozen=True)
 class Concept:
-    scheme: str                 # theme | persons
+    scheme: str  # theme | persons
     label: str
     also: tuple[str, ...]
-    relation: str | None        # exactMatch | closeMatch | broadMatch
-    upr_info: str | None        # UPR Info theme label
+    relation: str | None  # exactMatch | closeMatch | broadMatch
+    upr_info: str | None  # UPR Info theme label
     note: str
 
     @property
@@ -75,10 +86,16 @@ def concepts() -> tuple[Concept, ...]:
     rows = read_tsv(resource_dir("data") / "reference" / "ohchr-concepts.tsv")
     out = []
     for r in rows:
-        out.append(Concept(r["scheme"], r["label"],
-                           tuple(a for a in (r["also_written"] or "").split("|") if a),
-                           r["relation"] or None, r["upr_info_theme"] or None,
-                           r["note"] or ""))
+        out.append(
+            Concept(
+                r["scheme"],
+                r["label"],
+                tuple(a for a in (r["also_written"] or "").split("|") if a),
+                r["relation"] or None,
+                r["upr_info_theme"] or None,
+                r["note"] or "",
+            )
+        )
     return tuple(out)
 
 
@@ -126,25 +143,32 @@ def generate() -> str:
         "",
         "hr:AffectedPersons a skos:ConceptScheme ;",
         '    rdfs:label "Groups of persons concerned by UPR recommendations"@en ;',
-        '    rdfs:comment "The groups of persons OHCHR\'s thematic lists say a recommendation '
+        "    rdfs:comment \"The groups of persons OHCHR's thematic lists say a recommendation "
         'concerns (\\"Affected persons\\", \\"Groups of Persons\\")."@en ;',
         "    dcterms:source <https://uhri.ohchr.org/en/> .",
         "",
     ]
     for goal, label in sorted(sdg_labels().items()):
-        lines += [f"<{sdg_iri(str(goal)).value}> a skos:Concept ; skos:inScheme hr:SDGs ;",
-                  f'    skos:notation "{goal}" ; skos:prefLabel {_ttl(f"{goal} - {label}")} ;',
-                  f"    skos:altLabel {_ttl(label)} .", ""]
+        lines += [
+            f"<{sdg_iri(str(goal)).value}> a skos:Concept ; skos:inScheme hr:SDGs ;",
+            f'    skos:notation "{goal}" ; skos:prefLabel {_ttl(f"{goal} - {label}")} ;',
+            f"    skos:altLabel {_ttl(label)} .",
+            "",
+        ]
     for c in sorted(concepts(), key=lambda c: (c.scheme, c.iri.value)):
         scheme = "hr:OHCHRThemes" if c.scheme == "theme" else "hr:AffectedPersons"
-        body = [f"<{c.iri.value}> a skos:Concept ; skos:inScheme {scheme} ;",
-                f"    skos:prefLabel {_ttl(c.label)}"]
+        body = [
+            f"<{c.iri.value}> a skos:Concept ; skos:inScheme {scheme} ;",
+            f"    skos:prefLabel {_ttl(c.label)}",
+        ]
         for alt in c.also:
             body.append(f"    skos:altLabel {_ttl(alt)}")
         if c.relation:
             if c.relation not in RELATIONS or c.upr_info not in upr:
-                raise ValueError(f"ohchr-concepts.tsv: {c.label!r}: {c.relation} "
-                                 f"{c.upr_info!r} is not a relation to a UPR Info theme")
+                raise ValueError(
+                    f"ohchr-concepts.tsv: {c.label!r}: {c.relation} "
+                    f"{c.upr_info!r} is not a relation to a UPR Info theme"
+                )
             body.append(f"    skos:{c.relation} <{upr[c.upr_info].value}>")
         if c.note:
             body.append(f"    skos:editorialNote {_ttl(c.note)}")

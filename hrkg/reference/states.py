@@ -41,9 +41,22 @@ from hrkg.terms import (
 )
 
 __all__ = [
-    "REFERENCE_GRAPH", "Instrument", "instruments", "StateResolver", "resolver",
-    "reference_quads", "state_iri", "instrument_iri", "regional_group_iri", "OBSERVERS",
-    "read_tsv", "Session", "upr_sessions", "session_iri", "family_iri", "NO_GROUP",
+    "REFERENCE_GRAPH",
+    "Instrument",
+    "instruments",
+    "StateResolver",
+    "resolver",
+    "reference_quads",
+    "state_iri",
+    "instrument_iri",
+    "regional_group_iri",
+    "OBSERVERS",
+    "read_tsv",
+    "Session",
+    "upr_sessions",
+    "session_iri",
+    "family_iri",
+    "NO_GROUP",
     "SESSIONS_SOURCE",
 ]
 
@@ -88,16 +101,16 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 class Instrument:
     code: str
     short_name: str
-    kind: str           # Treaty | Protocol | OptionalProtocol | Declaration (the class)
+    kind: str  # Treaty | Protocol | OptionalProtocol | Declaration (the class)
     protocol_to: str
-    family: str         # concept of the scheme hr:InstrumentFamilies
+    family: str  # concept of the scheme hr:InstrumentFamilies
     adopted: int
     opened: int | None
     in_force: int | None
     table: str
     label: str
     alt_labels: tuple[str, ...]
-    source: str         # the page its facts were read from
+    source: str  # the page its facts were read from
 
     @property
     def iri(self) -> NamedNode:
@@ -110,11 +123,16 @@ def instruments() -> dict[str, Instrument]:
     out: dict[str, Instrument] = {}
     for r in read_tsv(resource_dir("data") / "reference" / "instruments.tsv"):
         out[r["code"]] = Instrument(
-            code=r["code"], short_name=r["short_name"], kind=r["kind"],
-            protocol_to=r["protocol_to"], family=r["family"], adopted=int(r["adopted"]),
+            code=r["code"],
+            short_name=r["short_name"],
+            kind=r["kind"],
+            protocol_to=r["protocol_to"],
+            family=r["family"],
+            adopted=int(r["adopted"]),
             opened=int(r["opened"]) if r["opened"] else None,
             in_force=int(r["in_force"]) if r["in_force"] else None,
-            table=r["table"], label=r["label"],
+            table=r["table"],
+            label=r["label"],
             alt_labels=tuple(a for a in r["alt_labels"].split("|") if a),
             source=r["source"],
         )
@@ -144,14 +162,21 @@ def upr_sessions() -> dict[int, Session]:
     path = resource_dir("data") / "reference" / "upr-sessions.tsv"
     for line, r in enumerate(read_tsv(path), 1):
         try:
-            s = Session(int(r["session"]), date.fromisoformat(r["start"]),
-                        date.fromisoformat(r["end"]), int(r["cycle"]), r["note"] or "")
+            s = Session(
+                int(r["session"]),
+                date.fromisoformat(r["start"]),
+                date.fromisoformat(r["end"]),
+                int(r["cycle"]),
+                r["note"] or "",
+            )
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{path}: row {line}: expected session, start and end "
-                             f"(YYYY-MM-DD), cycle: {exc}") from exc
+            raise ValueError(
+                f"{path}: row {line}: expected session, start and end (YYYY-MM-DD), cycle: {exc}"
+            ) from exc
         if s.end < s.start or s.number in out:
-            raise ValueError(f"{path}: row {line}: session {s.number} ends before it starts "
-                             "or is listed twice")
+            raise ValueError(
+                f"{path}: row {line}: session {s.number} ends before it starts or is listed twice"
+            )
         out[s.number] = s
     return out
 
@@ -258,11 +283,17 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
     yield Quad(g, RDF.type, HR.ReferenceGraph, g)
     yield Quad(g, DCTERMS.title, en("hrkg reference data: states, instruments, UPR sessions"), g)
     yield Quad(g, PROV.wasDerivedFrom, NamedNode("https://pypi.org/project/pycountry/"), g)
-    yield Quad(g, DCTERMS.source, lit(
-        "ISO 3166-1 (pycountry); data/reference/*.tsv: instruments from the UN Treaty Collection, "
-        "ILO NORMLEX, UNESCO and the Council of Europe (the page of each in its dcterms:source); "
-        "the UPR Working Group sessions from OHCHR's calendar, transcribed on 2026-11-30 "
-        "(data/reference/upr-sessions.tsv)"), g)
+    yield Quad(
+        g,
+        DCTERMS.source,
+        lit(
+            "ISO 3166-1 (pycountry); data/reference/*.tsv: instruments from the UN Treaty Collection, "
+            "ILO NORMLEX, UNESCO and the Council of Europe (the page of each in its dcterms:source); "
+            "the UPR Working Group sessions from OHCHR's calendar, transcribed on 2026-11-30 "
+            "(data/reference/upr-sessions.tsv)"
+        ),
+        g,
+    )
     yield Quad(g, PROV.wasDerivedFrom, NamedNode(SESSIONS_SOURCE), g)
     for src in facts.derived_from:
         yield Quad(g, PROV.wasDerivedFrom, src, g)
@@ -276,12 +307,16 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
         for alt in sorted(r.labels.get(c.alpha_3, set()) - {label}):
             yield Quad(s, SKOS.altLabel, en(alt), g)
         if facts.un_members:
-            yield Quad(s, HR.unMember, typed("true" if c.alpha_3 in facts.un_members else "false",
-                                              XSD.boolean), g)
+            yield Quad(
+                s,
+                HR.unMember,
+                typed("true" if c.alpha_3 in facts.un_members else "false", XSD.boolean),
+                g,
+            )
         group = facts.regional_groups.get(c.alpha_3)
         if c.alpha_3 in OBSERVERS:
             yield Quad(s, HR.unObserverState, typed("true", XSD.boolean), g)
-            group = group or NO_GROUP   # counted as "(no regional group)", not dropped
+            group = group or NO_GROUP  # counted as "(no regional group)", not dropped
         if group:
             yield Quad(s, HR.regionalGroup, regional_group_iri(group), g)
     tables = {str(src.value) for src in facts.derived_from}
@@ -307,8 +342,15 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
     for ses in upr_sessions().values():
         s = ses.iri
         yield Quad(s, RDF.type, HR.UPRSession, g)
-        yield Quad(s, RDFS.label, en(f"UPR Working Group, session {ses.number} "
-                                     f"({ses.start.isoformat()} to {ses.end.isoformat()})"), g)
+        yield Quad(
+            s,
+            RDFS.label,
+            en(
+                f"UPR Working Group, session {ses.number} "
+                f"({ses.start.isoformat()} to {ses.end.isoformat()})"
+            ),
+            g,
+        )
         yield Quad(s, HR.session, typed(ses.number, XSD.integer), g)
         yield Quad(s, HR.cycle, typed(ses.cycle, XSD.integer), g)
         yield Quad(s, HR.startDate, typed(ses.start.isoformat(), XSD.date), g)

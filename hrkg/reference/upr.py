@@ -11,8 +11,11 @@ from hrkg.terms import HR, RDF, XSD, rid, slug, typed
 __all__ = ["cycle_of", "review_iri", "review_quads", "RESPONSES", "theme_iri"]
 
 RESPONSES = {
-    "accepted": HR.Supported, "supported": HR.Supported, "noted": HR.Noted,
-    "voluntary pledge": HR.VoluntaryPledge, "supported_noted": HR.PartiallySupported,
+    "accepted": HR.Supported,
+    "supported": HR.Supported,
+    "noted": HR.Noted,
+    "voluntary pledge": HR.VoluntaryPledge,
+    "supported_noted": HR.PartiallySupported,
 }
 
 

@@ -77,8 +77,9 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise HrkgError(f"port {port} on {host} is already in use; stop what listens "
-                            "there or give --port") from None
+            raise HrkgError(
+                f"port {port} on {host} is already in use; stop what listens there or give --port"
+            ) from None
         raise HrkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     sock.listen(backlog)
     sock.setblocking(False)
@@ -115,6 +116,7 @@ class _RefusedRequests(logging.Filter):
 def serve(root: Path, opts: Options) -> None:
     """Run the endpoint until SIGINT or SIGTERM."""
     from hrkg.serve import sandbox
+
     logging.getLogger("aiohttp.server").addFilter(_RefusedRequests())
     current_store(root)  # a clear error before anything starts
     sock = bind(opts.host, opts.port)
@@ -139,16 +141,37 @@ async def _run(root: Path, opts: Options, sock: socket.socket) -> None:
 
     mb = 1_000_000
     limits = Limits(max_bytes=opts.max_query_kb * 1024, max_depth=opts.max_depth)
-    pool = Pool(root, Settings(workers=opts.workers, timeout=opts.timeout,
-                               max_result=opts.max_result_mb * mb, memory=opts.memory_mb * mb,
-                               buffer=opts.buffer_mb * mb, limits=limits))
+    pool = Pool(
+        root,
+        Settings(
+            workers=opts.workers,
+            timeout=opts.timeout,
+            max_result=opts.max_result_mb * mb,
+            memory=opts.memory_mb * mb,
+            buffer=opts.buffer_mb * mb,
+            limits=limits,
+        ),
+    )
     shown = f"[{opts.host}]" if ":" in opts.host else opts.host
-    front = Front(pool, cors=opts.cors, public=f"http://{shown}:{opts.port}",
-                  hosts=_hosts(opts), limits=limits, body_timeout=opts.body_timeout,
-                  send_timeout=opts.send_timeout, cache_bytes=opts.cache_mb * mb)
-    runner = web.AppRunner(make_app(front), access_log_class=AccessLog, access_log=log,
-                           handle_signals=False, keepalive_timeout=opts.idle_timeout,
-                           max_line_size=64 * 1024, max_field_size=8190)
+    front = Front(
+        pool,
+        cors=opts.cors,
+        public=f"http://{shown}:{opts.port}",
+        hosts=_hosts(opts),
+        limits=limits,
+        body_timeout=opts.body_timeout,
+        send_timeout=opts.send_timeout,
+        cache_bytes=opts.cache_mb * mb,
+    )
+    runner = web.AppRunner(
+        make_app(front),
+        access_log_class=AccessLog,
+        access_log=log,
+        handle_signals=False,
+        keepalive_timeout=opts.idle_timeout,
+        max_line_size=64 * 1024,
+        max_field_size=8190,
+    )
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -188,9 +211,13 @@ class _Refuse(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         body = b"too many connections; retry later\n"
         transport = cast(asyncio.WriteTransport, transport)  # uvloop's is not a subclass
-        transport.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                        b"Connection: close\r\nRetry-After: 1\r\nContent-Length: "
-                        + str(len(body)).encode() + b"\r\n\r\n" + body)
+        transport.write(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            b"Connection: close\r\nRetry-After: 1\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
         transport.close()
 
 
@@ -200,4 +227,3 @@ def _fast_loop() -> None:
     except ImportError:  # pragma: no cover - uvloop is a dependency where it exists
         return
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-

@@ -42,15 +42,20 @@ __all__ = ["Front", "Results", "make_app", "AccessLog", "SECURITY_HEADERS"]
 log = logging.getLogger("hrkg.serve")
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; "
-                                "img-src 'self'; connect-src 'self'; base-uri 'none'; "
-                                "form-action 'self'; frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
+        "img-src 'self'; connect-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-_LABELS = ("http://www.w3.org/2000/01/rdf-schema#label",
-           "http://www.w3.org/2004/02/skos/core#prefLabel", "http://purl.org/dc/terms/title")
+_LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+)
 _INCOMING_SHOWN = 200
 _FORM = "application/x-www-form-urlencoded"
 _STATIC = {"ui.js": "application/javascript", "ui.css": "text/css", "page.css": "text/css"}
@@ -61,9 +66,15 @@ class AccessLog(AbstractAccessLogger):
     """One line per request: ``127.0.0.1 "GET /query?…" 200 512 1.3ms``."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info('%s "%s %s" %s %s %.1fms', request.remote, request.method,
-                         request.path_qs[:300], response.status, response.body_length,
-                         time * 1000)
+        self.logger.info(
+            '%s "%s %s" %s %s %.1fms',
+            request.remote,
+            request.method,
+            request.path_qs[:300],
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -73,7 +84,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 def _host_name(host: str) -> str:
     """``example.org:7878`` → ``example.org``; ``[::1]:7878`` → ``::1``."""
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
@@ -120,9 +131,18 @@ class Results:
 
 
 class Front:
-    def __init__(self, pool: Pool, *, cors: str | None, public: str, hosts: set[str],
-                 limits: Limits, body_timeout: float = 30, send_timeout: float = 30,
-                 cache_bytes: int = 64_000_000) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        *,
+        cors: str | None,
+        public: str,
+        hosts: set[str],
+        limits: Limits,
+        body_timeout: float = 30,
+        send_timeout: float = 30,
+        cache_bytes: int = 64_000_000,
+    ) -> None:
         self.pool, self.cors, self.public = pool, cors, public.rstrip("/")
         self.hosts = {h.lower() for h in hosts}
         self.limits = limits
@@ -137,17 +157,23 @@ class Front:
         host = _host_name(request.headers.get("Host", "")).lower()
         if host not in self.hosts:
             response: web.StreamResponse = _error(
-                421, f"this server does not answer for the host {host or '(none)'!r}; "
-                     "hrkg serve --allow-host NAME adds a name")
-        elif request.method in ("GET", "HEAD") and (request.content_length
-                                                   or "Transfer-Encoding" in request.headers):
+                421,
+                f"this server does not answer for the host {host or '(none)'!r}; "
+                "hrkg serve --allow-host NAME adds a name",
+            )
+        elif request.method in ("GET", "HEAD") and (
+            request.content_length or "Transfer-Encoding" in request.headers
+        ):
             response = _error(400, f"a {request.method} request carries no body")
             response.force_close()
         elif request.method == "OPTIONS":
             response = await self.preflight(request)
         elif self._cross_site(request):
-            response = _error(403, "a request from another site is refused; hrkg serve "
-                                   "--cors ORIGIN allows one origin")
+            response = _error(
+                403,
+                "a request from another site is refused; hrkg serve "
+                "--cors ORIGIN allows one origin",
+            )
         else:
             try:
                 response = await handler(request)
@@ -172,8 +198,10 @@ class Front:
         if self._cors_allows(origin):
             return False
         site = request.headers.get("Sec-Fetch-Site", "")
-        navigation = (request.method in ("GET", "HEAD")
-                      and request.headers.get("Sec-Fetch-Mode") == "navigate")
+        navigation = (
+            request.method in ("GET", "HEAD")
+            and request.headers.get("Sec-Fetch-Mode") == "navigate"
+        )
         if site == "cross-site" and not navigation:
             return True
         if origin and request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -183,27 +211,34 @@ class Front:
     async def preflight(self, request: web.Request) -> web.Response:
         if not self._cors_allows(request.headers.get("Origin")) and self.cors != "*":
             return _error(405, "cross-origin requests are not enabled (hrkg serve --cors)")
-        return web.Response(status=204, headers={
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Accept, Content-Type",
-            "Access-Control-Max-Age": "600"})
+        return web.Response(
+            status=204,
+            headers={
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Content-Type",
+                "Access-Control-Max-Age": "600",
+            },
+        )
 
     async def _body(self, request: web.Request) -> bytes:
         try:
             async with asyncio.timeout(self.body_timeout):
                 return await request.read()
         except TimeoutError:
-            raise web.HTTPRequestTimeout(text="the request body did not arrive in "
-                                              f"{self.body_timeout:g} s\n") from None
+            raise web.HTTPRequestTimeout(
+                text=f"the request body did not arrive in {self.body_timeout:g} s\n"
+            ) from None
 
-    async def _send(self, request: web.Request, answer: Answer,
-                    headers: dict[str, str] | None = None) -> web.StreamResponse:
+    async def _send(
+        self, request: web.Request, answer: Answer, headers: dict[str, str] | None = None
+    ) -> web.StreamResponse:
         """Send a result: one write when it came in the worker's message, else streamed from
         its spool file; a client that stops reading for ``send_timeout`` is dropped."""
         if answer.fd is None:
             try:
-                return web.Response(body=answer.body, headers={"Content-Type": answer.ctype,
-                                                               **(headers or {})})
+                return web.Response(
+                    body=answer.body, headers={"Content-Type": answer.ctype, **(headers or {})}
+                )
             finally:
                 answer.close()
         response = web.StreamResponse(headers={"Content-Type": answer.ctype, **(headers or {})})
@@ -221,13 +256,15 @@ class Front:
                         await response.write(chunk)
             await response.write_eof()
         except TimeoutError:
-            log.warning("hrkg: %s stopped reading its result for %g s: dropped",
-                        request.remote, self.send_timeout)
+            log.warning(
+                "hrkg: %s stopped reading its result for %g s: dropped",
+                request.remote,
+                self.send_timeout,
+            )
             if request.transport is not None:
                 request.transport.abort()
         except ConnectionError:  # the client went away mid-result: nothing to answer
-            log.info("hrkg: %s closed the connection before its result was sent",
-                     request.remote)
+            log.info("hrkg: %s closed the connection before its result was sent", request.remote)
         finally:
             answer.close()
         return response
@@ -251,8 +288,11 @@ class Front:
             elif ctype == "application/sparql-update":
                 return _error(403, "an update is refused: this endpoint is read-only")
             else:
-                return _error(415, f"a POST to {request.path} is {_FORM} or "
-                                   f"application/sparql-query, not {ctype or 'untyped'}")
+                return _error(
+                    415,
+                    f"a POST to {request.path} is {_FORM} or "
+                    f"application/sparql-query, not {ctype or 'untyped'}",
+                )
         names = [k for k, _ in params]
         if "update" in names:
             return _error(403, "an update is refused: this endpoint is read-only")
@@ -263,8 +303,9 @@ class Front:
             return self._service_description(request)
         if len(texts) > 1:
             return _error(400, "one query per request")
-        graphs = {k: [v for kk, v in params if kk == k]
-                  for k in ("default-graph-uri", "named-graph-uri")}
+        graphs = {
+            k: [v for kk, v in params if kk == k] for k in ("default-graph-uri", "named-graph-uri")
+        }
         for iri in graphs["default-graph-uri"] + graphs["named-graph-uri"]:
             if not iri or any(c in iri for c in '<>"{}|^`\\') or any(ord(c) <= 32 for c in iri):
                 return _error(400, f"not an IRI: {iri!r}")
@@ -273,16 +314,22 @@ class Front:
         except Refused as refused:
             return _error(refused.status, refused.message)
         accept = request.headers.get("Accept", "*/*")
-        key = self.results.key(self.pool.generation, prepared, accept,
-                               tuple(graphs["default-graph-uri"]),
-                               tuple(graphs["named-graph-uri"]))
+        key = self.results.key(
+            self.pool.generation,
+            prepared,
+            accept,
+            tuple(graphs["default-graph-uri"]),
+            tuple(graphs["named-graph-uri"]),
+        )
         kept = self.results.get(key) if key is not None else None
         if kept is not None:
-            return web.Response(body=kept[1], headers={"Content-Type": kept[0],
-                                                       "X-Hrkg-Cache": "hit"})
+            return web.Response(
+                body=kept[1], headers={"Content-Type": kept[0], "X-Hrkg-Cache": "hit"}
+            )
         try:
-            answer = await self.pool.query(prepared, accept, graphs["default-graph-uri"],
-                                           graphs["named-graph-uri"])
+            answer = await self.pool.query(
+                prepared, accept, graphs["default-graph-uri"], graphs["named-graph-uri"]
+            )
         except QueryFailed as failed:
             return _error(failed.status, failed.message)
         if key is not None and answer.fd is None:
@@ -291,9 +338,19 @@ class Front:
 
     def _service_description(self, request: web.Request) -> web.Response:
         endpoint = f"{self.public}{request.path}"
-        formats = " , ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in (
-            "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-            "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"))
+        formats = " , ".join(
+            f"<http://www.w3.org/ns/formats/{f}>"
+            for f in (
+                "SPARQL_Results_JSON",
+                "SPARQL_Results_XML",
+                "SPARQL_Results_CSV",
+                "SPARQL_Results_TSV",
+                "Turtle",
+                "N-Triples",
+                "RDF_XML",
+                "JSON-LD",
+            )
+        )
         text = (
             "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
             f"<{endpoint}> a sd:Service ;\n"
@@ -301,7 +358,8 @@ class Front:
             "    sd:supportedLanguage sd:SPARQL11Query ;\n"
             f"    sd:resultFormat {formats} ;\n"
             "    sd:defaultDataset [ a sd:Dataset ;\n"
-            "        sd:defaultGraph [ a sd:Graph ] ] .\n")
+            "        sd:defaultGraph [ a sd:Graph ] ] .\n"
+        )
         return web.Response(text=text, content_type="text/turtle", charset="utf-8")
 
     async def _select(self, sparql: str) -> list[dict[str, dict[str, str]]]:
@@ -319,8 +377,11 @@ class Front:
 
     async def store(self, request: web.Request) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
-            return _error(405, "this endpoint is read-only: Graph Store writes are refused",
-                          {"Allow": "GET, HEAD"})
+            return _error(
+                405,
+                "this endpoint is read-only: Graph Store writes are refused",
+                {"Allow": "GET, HEAD"},
+            )
         q = request.rel_url.query
         if "graph" in q:
             iri = q["graph"]
@@ -356,8 +417,11 @@ class Front:
         items = []
         for path in query_files():
             text = path.read_text(encoding="utf-8")
-            question = " ".join(ln[1:].strip() for ln in text.splitlines()
-                                if ln.startswith("#")).removeprefix("Question:").strip()
+            question = (
+                " ".join(ln[1:].strip() for ln in text.splitlines() if ln.startswith("#"))
+                .removeprefix("Question:")
+                .strip()
+            )
             items.append({"name": path.stem, "question": question, "query": text})
         return web.json_response(items)
 
@@ -370,9 +434,11 @@ class Front:
             return _error(406, f"available as {', '.join(offers)}")
         ref = _iri(iri)
         if wanted != "text/html":
-            construct = (f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} }} WHERE {{ {{ {ref} ?p ?o }} "
-                         f"UNION {{ SELECT ?s ?q WHERE {{ ?s ?q {ref} }} "
-                         f"LIMIT {_INCOMING_SHOWN * 5} }} }}")
+            construct = (
+                f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} }} WHERE {{ {{ {ref} ?p ?o }} "
+                f"UNION {{ SELECT ?s ?q WHERE {{ ?s ?q {ref} }} "
+                f"LIMIT {_INCOMING_SHOWN * 5} }} }}"
+            )
             try:
                 answer = await self.pool.query(construct, wanted)
             except QueryFailed as failed:
@@ -380,43 +446,58 @@ class Front:
             if answer.size < 64 and not b"".join(answer.chunks()).strip(b" \n[]{}"):
                 answer.close()
                 return _error(404, f"nothing is known about {iri}")
-            return await self._send(request, answer, {"Vary": "Accept",
-                                                      "Link": f'<{iri}>; rel="canonical"'})
+            return await self._send(
+                request, answer, {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
+            )
         page = await self._page(iri)
         if page is None:
             return _error(404, f"nothing is known about {iri}")
-        return web.Response(text=page, content_type="text/html", charset="utf-8",
-                            headers={"Vary": "Accept"})
+        return web.Response(
+            text=page, content_type="text/html", charset="utf-8", headers={"Vary": "Accept"}
+        )
 
     async def _page(self, iri: str) -> str | None:
         ref = _iri(iri)
         out = await self._select(f"SELECT ?p ?o WHERE {{ {ref} ?p ?o }} ORDER BY ?p ?o")
-        inc = await self._select(f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} ORDER BY ?p ?s "
-                                 f"LIMIT {_INCOMING_SHOWN + 1}")
+        inc = await self._select(
+            f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} ORDER BY ?p ?s LIMIT {_INCOMING_SHOWN + 1}"
+        )
         if not out and not inc:
             return None
         graphs = await self._select(
             f"SELECT DISTINCT ?g ?line WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} OPTIONAL {{ GRAPH ?g "
-            f"{{ {ref} <{HR.sourceLine.value}> ?line }} }} }} ORDER BY ?g")
-        label = next((b["o"]["value"] for key in _LABELS for b in out
-                      if b["p"]["value"] == key), iri.rsplit("/", 1)[-1])
+            f"{{ {ref} <{HR.sourceLine.value}> ?line }} }} }} ORDER BY ?g"
+        )
+        label = next(
+            (b["o"]["value"] for key in _LABELS for b in out if b["p"]["value"] == key),
+            iri.rsplit("/", 1)[-1],
+        )
         types = [b["o"] for b in out if b["p"]["value"].endswith("#type")]
         e = html.escape
-        rows = "".join(f"<tr><td>{_term(b['p'])}</td><td>{_term(b['o'])}</td></tr>"
-                       for b in out)
-        inrows = "".join(f"<tr><td>{_term(b['s'])}</td><td>{_term(b['p'])}</td></tr>"
-                         for b in inc[:_INCOMING_SHOWN])
-        more = (f"<p>… more than {_INCOMING_SHOWN}; ask the endpoint for all.</p>"
-                if len(inc) > _INCOMING_SHOWN else "")
+        rows = "".join(f"<tr><td>{_term(b['p'])}</td><td>{_term(b['o'])}</td></tr>" for b in out)
+        inrows = "".join(
+            f"<tr><td>{_term(b['s'])}</td><td>{_term(b['p'])}</td></tr>"
+            for b in inc[:_INCOMING_SHOWN]
+        )
+        more = (
+            f"<p>… more than {_INCOMING_SHOWN}; ask the endpoint for all.</p>"
+            if len(inc) > _INCOMING_SHOWN
+            else ""
+        )
         sources = "".join(
-            f"<li>{_term(b['g'])}{e(' line ' + b['line']['value']) if 'line' in b else ''}"
-            "</li>" for b in graphs)
+            f"<li>{_term(b['g'])}{e(' line ' + b['line']['value']) if 'line' in b else ''}</li>"
+            for b in graphs
+        )
         return _PAGE.format(
-            title=e(label), iri=e(iri), types=", ".join(_term(t) for t in types) or "—",
+            title=e(label),
+            iri=e(iri),
+            types=", ".join(_term(t) for t in types) or "—",
             rows=rows or "<tr><td colspan=2>none</td></tr>",
-            inrows=inrows or "<tr><td colspan=2>none</td></tr>", more=more,
+            inrows=inrows or "<tr><td colspan=2>none</td></tr>",
+            more=more,
             sources=sources or "<li>none</li>",
-            turtle=e(_local(iri) or iri, quote=True))
+            turtle=e(_local(iri) or iri, quote=True),
+        )
 
     async def void(self, request: web.Request) -> web.Response:
         if self._void is None or self._void[0] != self.pool.generation:
@@ -428,10 +509,12 @@ class Front:
 
     async def _describe_dataset(self) -> bytes:
         total = await self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        graphs = await self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                                    "GROUP BY ?g ORDER BY ?g")
-        classes = await self._select("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } "
-                                     "GROUP BY ?c ORDER BY ?c")
+        graphs = await self._select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        classes = await self._select(
+            "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        )
         ds = f"<{self.public}/.well-known/void#dataset>"
         lines = [
             "@prefix void: <http://rdfs.org/ns/void#> .",
@@ -446,24 +529,32 @@ class Front:
             f"    void:triples {total[0]['n']['value']} ;",
         ]
         for b in classes:
-            lines.append(f"    void:classPartition [ void:class <{b['c']['value']}> ; "
-                         f"void:entities {b['n']['value']} ] ;")
+            lines.append(
+                f"    void:classPartition [ void:class <{b['c']['value']}> ; "
+                f"void:entities {b['n']['value']} ] ;"
+            )
         for b in graphs:
-            lines.append(f"    void:subset [ a void:Dataset ; dcterms:source <{b['g']['value']}> ; "
-                         f"void:triples {b['n']['value']} ] ;")
+            lines.append(
+                f"    void:subset [ a void:Dataset ; dcterms:source <{b['g']['value']}> ; "
+                f"void:triples {b['n']['value']} ] ;"
+            )
         lines[-1] = lines[-1][:-1] + "."
         return ("\n".join(lines) + "\n").encode()
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (("hr:", "https://w3id.org/hrkg/ontology#"), ("rdf:", _RDF),
-                       ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-                       ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-                       ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-                       ("dcterms:", "http://purl.org/dc/terms/"),
-                       ("prov:", "http://www.w3.org/ns/prov#"), ("", base())):
+    for prefix, ns in (
+        ("hr:", "https://w3id.org/hrkg/ontology#"),
+        ("rdf:", _RDF),
+        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+        ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
+        ("dcterms:", "http://purl.org/dc/terms/"),
+        ("prov:", "http://www.w3.org/ns/prov#"),
+        ("", base()),
+    ):
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     return iri
 
 
@@ -471,7 +562,7 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def _local(iri: str) -> str | None:
-    return "/id/" + quote(iri[len(base()):], safe="/:#-._~") if iri.startswith(base()) else None
+    return "/id/" + quote(iri[len(base()) :], safe="/:#-._~") if iri.startswith(base()) else None
 
 
 def _term(b: dict[str, str]) -> str:
@@ -479,16 +570,21 @@ def _term(b: dict[str, str]) -> str:
     e = html.escape
     if b["type"] == "uri":
         value = b["value"]
-        href = _local(value) or (value if value.lower().startswith(("http://", "https://"))
-                                 else None)
+        href = _local(value) or (
+            value if value.lower().startswith(("http://", "https://")) else None
+        )
         if href is None:
             return f"<code>{e(value)}</code>"
         return f'<a href="{e(href, quote=True)}">{e(_short(value))}</a>'
     if b["type"] == "bnode":
         return e("_:" + b["value"])
-    extra = (f'<span class="lang">@{e(b["xml:lang"])}</span>' if "xml:lang" in b else
-             f'<span class="dt">^^{e(_short(b["datatype"]))}</span>'
-             if "datatype" in b and not b["datatype"].endswith("#string") else "")
+    extra = (
+        f'<span class="lang">@{e(b["xml:lang"])}</span>'
+        if "xml:lang" in b
+        else f'<span class="dt">^^{e(_short(b["datatype"]))}</span>'
+        if "datatype" in b and not b["datatype"].endswith("#string")
+        else ""
+    )
     return f"<q>{e(b['value'])}</q>{extra}"
 
 
@@ -513,8 +609,9 @@ _PAGE = """<!DOCTYPE html>
 
 
 def make_app(front: Front) -> web.Application:
-    app = web.Application(middlewares=[front.guard],
-                          client_max_size=4 * front.limits.max_bytes + 64 * 1024)
+    app = web.Application(
+        middlewares=[front.guard], client_max_size=4 * front.limits.max_bytes + 64 * 1024
+    )
     r = app.router
     for path in ("/query", "/sparql"):
         r.add_get(path, front.sparql)

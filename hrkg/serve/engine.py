@@ -72,13 +72,14 @@ class _Spool:
             self.buffer += data
             if len(self.buffer) <= _INLINE:
                 return n
-            self.fd = os.open(os.path.join(self.folder, self.name),
-                              os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self.fd = os.open(
+                os.path.join(self.folder, self.name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+            )
             data, self.buffer = bytes(self.buffer), None
         assert self.fd is not None
         view = memoryview(data)
         while view:
-            view = view[os.write(self.fd, view):]
+            view = view[os.write(self.fd, view) :]
         return n
 
     def flush(self) -> None:
@@ -104,8 +105,10 @@ def _load(path: Path, log: Callable[[str], None]) -> tuple[Store, int, str]:
         how = "disk store (no snapshot: built by an older hrkg)"
         with tempfile.TemporaryDirectory(prefix="hrkg-dump-") as tmp:
             out = Path(tmp) / "dump.nq"
-            subprocess.run([sys.executable, "-m", "hrkg.serve.engine", "--dump", str(path),
-                            str(out)], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "hrkg.serve.engine", "--dump", str(path), str(out)],
+                check=True,
+            )
             store.bulk_load(path=str(out), format=RdfFormat.N_QUADS)
         if not bool(store.query("ASK { ?s ?p ?o }")):
             log(f"hrkg: {path} has no default graph: it is made here from the named graphs")
@@ -117,20 +120,21 @@ def _probe(store: Store, port: int) -> None:
     """A SERVICE call must fail here: the front listens on ``port`` and checks that no
     connection arrived."""
     try:
-        result = store.query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/probe> "
-                             "{ ?s ?p ?o } }")
+        result = store.query(
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/probe> {{ ?s ?p ?o }} }}"
+        )
         if isinstance(result, QuerySolutions):
             list(result)
     except PermissionError:
         return
     except OSError as exc:
-        raise sandbox.SandboxError(f"the SERVICE probe failed, but not by the filter: "
-                                   f"{exc}") from exc
+        raise sandbox.SandboxError(
+            f"the SERVICE probe failed, but not by the filter: {exc}"
+        ) from exc
     raise sandbox.SandboxError("a SERVICE query ran: outbound connections are possible")
 
 
-def _evaluate(store: Store, text: str, head: dict[str, Any], spool: _Spool
-              ) -> dict[str, Any]:
+def _evaluate(store: Store, text: str, head: dict[str, Any], spool: _Spool) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if head.get("default_graph"):
         options["default_graph"] = [NamedNode(i) for i in head["default_graph"]]
@@ -146,8 +150,7 @@ def _evaluate(store: Store, text: str, head: dict[str, Any], spool: _Spool
         offers = GRAPH_FORMATS
     media = negotiate(head.get("accept", ""), list(offers))
     if media is None:
-        return {"status": 406, "message": "this result is available as "
-                + ", ".join(offers)}
+        return {"status": 406, "message": "this result is available as " + ", ".join(offers)}
     fmt = offers[media]
     try:
         result.serialize(output=cast(IO[bytes], spool), format=fmt)  # a file-like writer
@@ -170,6 +173,7 @@ def _worker(chan: socket.socket, store: Store, config: dict[str, Any]) -> None:
     worker by more than 64 MB, the allocator gives the freed memory back (``malloc_trim``):
     otherwise every worker keeps the peak of the largest query it ever ran."""
     import ctypes
+
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     pid = os.getpid()
     seq = 0
@@ -209,13 +213,18 @@ def _start_worker(chan: socket.socket, store: Store, config: dict[str, Any]) -> 
     for sig in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    err = os.open(os.path.join(config["spool"], f"worker-{os.getpid()}.err"),
-                  os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    err = os.open(
+        os.path.join(config["spool"], f"worker-{os.getpid()}.err"),
+        os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+        0o600,
+    )
     os.dup2(err, 2)
     os.close(err)
     import resource
-    resource.setrlimit(resource.RLIMIT_FSIZE, (head_room := config["max_bytes"] + (1 << 20),
-                                               head_room))
+
+    resource.setrlimit(
+        resource.RLIMIT_FSIZE, (head_room := config["max_bytes"] + (1 << 20), head_room)
+    )
     sandbox.limit_memory(config["memory"] + config["stack"])
     threading.stack_size(config["stack"])
     thread = threading.Thread(target=_worker, args=(chan, store, config), name="worker")
@@ -263,9 +272,14 @@ def _serve(control: socket.socket, store: Store, config: dict[str, Any]) -> None
                 break
             if pid == 0:
                 break
-            send(control, {"exited": pid, "signal": os.WTERMSIG(status)
-                           if os.WIFSIGNALED(status) else 0,
-                           "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None})
+            send(
+                control,
+                {
+                    "exited": pid,
+                    "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0,
+                    "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                },
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -291,11 +305,18 @@ def main(argv: list[str]) -> int:
         _probe(store, config["probe"])
         threads = int(Path("/proc/self/status").read_text().split("Threads:")[1].split()[0])
     except Exception as exc:
-        send(control, {"failed": f"{type(exc).__name__}: {exc}",
-                       "trace": traceback.format_exc()})
+        send(control, {"failed": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()})
         return 1
-    send(control, {"ready": True, "quads": quads, "seconds": round(seconds, 2), "from": how,
-                   "threads": threads})
+    send(
+        control,
+        {
+            "ready": True,
+            "quads": quads,
+            "seconds": round(seconds, 2),
+            "from": how,
+            "threads": threads,
+        },
+    )
     _serve(control, store, config)
     return 0
 

@@ -54,8 +54,9 @@ def negotiate(accept: str, offers: list[str]) -> str | None:
             continue
         for offer in offers:
             exact = mime == offer
-            if not (exact or mime == "*/*" or (mime.endswith("/*")
-                                               and offer.startswith(mime[:-1]))):
+            if not (
+                exact or mime == "*/*" or (mime.endswith("/*") and offer.startswith(mime[:-1]))
+            ):
                 continue
             if q > best_q or (q == best_q and exact and not best_exact):
                 best, best_q, best_exact = offer, q, exact

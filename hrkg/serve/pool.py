@@ -27,8 +27,16 @@ from hrkg.graph.store import current_store
 from hrkg.serve.sparql import Limits
 from hrkg.serve.wire import areceive, asend, receive, send
 
-__all__ = ["Settings", "Answer", "QueryFailed", "EngineError", "Engine", "Pool",
-           "timeout_message", "too_large_message"]
+__all__ = [
+    "Settings",
+    "Answer",
+    "QueryFailed",
+    "EngineError",
+    "Engine",
+    "Pool",
+    "timeout_message",
+    "too_large_message",
+]
 
 log = logging.getLogger("hrkg.serve")
 _MB = 1_000_000
@@ -60,8 +68,10 @@ def timeout_message(timeout: float) -> str:
 
 
 def too_large_message(cap: int) -> str:
-    return (f"the result is larger than this server's cap of {cap // _MB} MB; add LIMIT or "
-            "narrow the query")
+    return (
+        f"the result is larger than this server's cap of {cap // _MB} MB; add LIMIT or "
+        "narrow the query"
+    )
 
 
 class Budget:
@@ -84,8 +94,9 @@ class Answer:
     """A result ready for its client: bytes, or an open file in the spool (already unlinked).
     ``close`` gives its bytes back to the budget."""
 
-    def __init__(self, ctype: str, size: int, budget: Budget, body: bytes = b"",
-                 fd: int | None = None) -> None:
+    def __init__(
+        self, ctype: str, size: int, budget: Budget, body: bytes = b"", fd: int | None = None
+    ) -> None:
         self.ctype, self.size, self.body, self.fd = ctype, size, body, fd
         self._budget: Budget | None = budget
 
@@ -148,19 +159,28 @@ class Engine:
         probe = await asyncio.start_server(hit, "127.0.0.1", 0)
         port = probe.sockets[0].getsockname()[1]
         ours, theirs = socket.socketpair()
-        config = {"store": str(self.path), "spool": str(self.spool), "probe": port,
-                  "memory": self.settings.memory, "stack": self.settings.stack,
-                  "max_bytes": self.settings.max_result, "fd": theirs.fileno()}
+        config = {
+            "store": str(self.path),
+            "spool": str(self.spool),
+            "probe": port,
+            "memory": self.settings.memory,
+            "stack": self.settings.stack,
+            "max_bytes": self.settings.max_result,
+            "fd": theirs.fileno(),
+        }
         self._ready = loop.create_future()
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "hrkg.serve.engine", json.dumps(config)],
-                stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
+                stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+            )
         finally:
             theirs.close()
         self._control = ours
-        threading.Thread(target=self._read_control, args=(loop,), daemon=True,
-                         name=f"engine-{self.proc.pid}").start()
+        threading.Thread(
+            target=self._read_control, args=(loop,), daemon=True, name=f"engine-{self.proc.pid}"
+        ).start()
         try:
             ready = await self._ready
         finally:
@@ -170,8 +190,10 @@ class Engine:
             raise EngineError(f"the engine could not start on {self.path}: {ready['failed']}")
         if probe_hits:
             self.stop()
-            raise EngineError("the engine reached the probe listener: outbound connections "
-                              "are possible, so nothing is served")
+            raise EngineError(
+                "the engine reached the probe listener: outbound connections "
+                "are possible, so nothing is served"
+            )
         self.quads, self.seconds = ready["quads"], ready["seconds"]
         for _ in range(self.settings.workers):
             self._fork()
@@ -198,8 +220,11 @@ class Engine:
                 return
 
     def _on_control(self, head: dict[str, Any], fds: list[int]) -> None:
-        if self._ready is not None and not self._ready.done() and ("ready" in head
-                                                                   or "failed" in head):
+        if (
+            self._ready is not None
+            and not self._ready.done()
+            and ("ready" in head or "failed" in head)
+        ):
             self._ready.set_result(head)
             return
         if "worker" in head:
@@ -211,9 +236,11 @@ class Engine:
             if waiter is not None and not waiter.done():
                 waiter.set_result(head)
         elif head.get("eof") and not self._stopping:
-            log.error("hrkg: engine %s stopped unexpectedly (exit %s)",
-                      self.proc.pid if self.proc else "?",
-                      self.proc.poll() if self.proc else "?")
+            log.error(
+                "hrkg: engine %s stopped unexpectedly (exit %s)",
+                self.proc.pid if self.proc else "?",
+                self.proc.poll() if self.proc else "?",
+            )
             for fut in self._waiting:
                 if not fut.done():
                     fut.set_exception(QueryFailed(503, "the engine stopped; retry"))
@@ -242,9 +269,12 @@ class Engine:
             except TimeoutError:
                 if fut.done() and not fut.cancelled() and fut.exception() is None:
                     self.release(fut.result())
-                raise QueryFailed(503, f"the server is busy: all {self.settings.workers} "
-                                       f"query workers stayed busy for "
-                                       f"{self.settings.timeout:g} s; retry later") from None
+                raise QueryFailed(
+                    503,
+                    f"the server is busy: all {self.settings.workers} "
+                    f"query workers stayed busy for "
+                    f"{self.settings.timeout:g} s; retry later",
+                ) from None
             finally:
                 if fut in self._waiting:
                     self._waiting.remove(fut)
@@ -292,13 +322,10 @@ class Engine:
         except OSError:
             printed = ""
         # a panic's message heads its output; the backtrace after it is noise in a log
-        printed = "\n".join(line for line in printed.splitlines()[:6]
-                            if not line.startswith(" "))
+        printed = "\n".join(line for line in printed.splitlines()[:6] if not line.startswith(" "))
         self.cleanup(worker.pid)
-        kind = ("memory" if "memory allocation of" in printed or status.get("code") == 3
-                else "crash")
-        how = (f"signal {status['signal']}" if status.get("signal") else
-               f"exit {status.get('code')}")
+        kind = "memory" if "memory allocation of" in printed or status.get("code") == 3 else "crash"
+        how = f"signal {status['signal']}" if status.get("signal") else f"exit {status.get('code')}"
         return kind, f"{how}; it printed: {printed.strip()[:600] or 'nothing'}"
 
     def cleanup(self, pid: int) -> None:
@@ -340,52 +367,84 @@ class Pool:
         engine = Engine(current_store(self.root), self.settings, self.spool)
         await engine.start()
         self.engine = engine
-        log.info("hrkg: serving %s: %s quads in memory, loaded in %.1f s; %d workers, "
-                 "no network (seccomp, checked)", engine.path, engine.quads, engine.seconds,
-                 self.settings.workers)
+        log.info(
+            "hrkg: serving %s: %s quads in memory, loaded in %.1f s; %d workers, "
+            "no network (seccomp, checked)",
+            engine.path,
+            engine.quads,
+            engine.seconds,
+            self.settings.workers,
+        )
 
-    async def query(self, text: str, accept: str, default_graph: list[str] | None = None,
-                    named_graphs: list[str] | None = None) -> Answer:
+    async def query(
+        self,
+        text: str,
+        accept: str,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Answer:
         """Run a query (already through :func:`hrkg.serve.sparql.prepare`) for a client."""
         engine = self.engine
         assert engine is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
         worker = await engine.acquire(deadline)
-        head = {"accept": accept, "max_bytes": self.settings.max_result,
-                "default_graph": default_graph or [], "named_graphs": named_graphs or []}
+        head = {
+            "accept": accept,
+            "max_bytes": self.settings.max_result,
+            "default_graph": default_graph or [],
+            "named_graphs": named_graphs or [],
+        }
         try:
             async with asyncio.timeout_at(deadline):
                 await asend(worker.writer, head, text.encode("utf-8"))
                 reply, body = await areceive(worker.reader)
         except TimeoutError:
             engine.discard(worker, kill=True)
-            log.warning("hrkg: a query overran %g s: worker %d stopped, another forked",
-                        self.settings.timeout, worker.pid)
+            log.warning(
+                "hrkg: a query overran %g s: worker %d stopped, another forked",
+                self.settings.timeout,
+                worker.pid,
+            )
             raise QueryFailed(504, timeout_message(self.settings.timeout)) from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError):
             engine.discard(worker, kill=True)
             kind, detail = await engine.post_mortem(worker)
             if kind == "memory":
-                log.warning("hrkg: worker %d ran out of its memory limit (%d MB) and ended; "
-                            "another forked (%s)", worker.pid, self.settings.memory // _MB,
-                            detail)
-                raise QueryFailed(422, f"the query needs more memory than this server gives "
-                                       f"one query ({self.settings.memory // _MB} MB); "
-                                       "narrow it or add LIMIT") from None
-            log.error("hrkg: CRASH: worker %d ended while evaluating a query (%s); another "
-                      "forked. The query: %s", worker.pid, detail, text[:500])
-            raise QueryFailed(500, "the query crashed its worker process, which was replaced; "
-                                   "the crash is logged") from None
+                log.warning(
+                    "hrkg: worker %d ran out of its memory limit (%d MB) and ended; "
+                    "another forked (%s)",
+                    worker.pid,
+                    self.settings.memory // _MB,
+                    detail,
+                )
+                raise QueryFailed(
+                    422,
+                    f"the query needs more memory than this server gives "
+                    f"one query ({self.settings.memory // _MB} MB); "
+                    "narrow it or add LIMIT",
+                ) from None
+            log.error(
+                "hrkg: CRASH: worker %d ended while evaluating a query (%s); another "
+                "forked. The query: %s",
+                worker.pid,
+                detail,
+                text[:500],
+            )
+            raise QueryFailed(
+                500, "the query crashed its worker process, which was replaced; the crash is logged"
+            ) from None
         except asyncio.CancelledError:
             engine.discard(worker, kill=True)
             raise
         engine.release(worker)
         status = reply["status"]
         if status != 200:
-            message = (too_large_message(self.settings.max_result)
-                       if status == 422 and reply.get("message") == "too large" else
-                       reply.get("message", ""))
+            message = (
+                too_large_message(self.settings.max_result)
+                if status == 422 and reply.get("message") == "too large"
+                else reply.get("message", "")
+            )
             raise QueryFailed(status, message)
         size = reply["size"]
         fd = None
@@ -396,8 +455,11 @@ class Pool:
         if not self.budget.take(size):
             if fd is not None:
                 os.close(fd)
-            raise QueryFailed(503, f"the server holds {self.budget.used // _MB} MB of results "
-                                   "for clients still reading them; retry later")
+            raise QueryFailed(
+                503,
+                f"the server holds {self.budget.used // _MB} MB of results "
+                "for clients still reading them; retry later",
+            )
         return Answer(reply["type"], size, self.budget, body, fd)
 
     async def watch(self, every: float = 1.0) -> None:
@@ -416,15 +478,21 @@ class Pool:
             try:
                 await new.start()
             except (EngineError, OSError) as exc:
-                log.error("hrkg: the new build could not be served, the previous one still "
-                          "is: %s", exc)
+                log.error(
+                    "hrkg: the new build could not be served, the previous one still is: %s", exc
+                )
                 self._failed = target
                 continue
             old, self.engine = self.engine, new
             self.generation += 1
-            log.info("hrkg: now serving %s (%s quads, loaded in %.1f s); the previous engine "
-                     "stops once its %d running queries are answered", target, new.quads,
-                     new.seconds, old.busy)
+            log.info(
+                "hrkg: now serving %s (%s quads, loaded in %.1f s); the previous engine "
+                "stops once its %d running queries are answered",
+                target,
+                new.quads,
+                new.seconds,
+                old.busy,
+            )
             asyncio.get_running_loop().create_task(self._retire(old))
 
     async def _retire(self, engine: Engine) -> None:

@@ -28,8 +28,15 @@ import resource
 import socket
 import struct
 
-__all__ = ["SandboxError", "forbid_network", "verify_no_socket", "limit_memory",
-           "drop_capabilities", "not_dumpable", "die_with_parent"]
+__all__ = [
+    "SandboxError",
+    "forbid_network",
+    "verify_no_socket",
+    "limit_memory",
+    "drop_capabilities",
+    "not_dumpable",
+    "die_with_parent",
+]
 
 
 class SandboxError(RuntimeError):
@@ -50,10 +57,19 @@ _LD_W_ABS, _JEQ_K, _JGE_K, _RET_K = 0x20, 0x15, 0x35, 0x06
 # name: (x86_64, aarch64)
 _ARCHES = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 _DENIED = {
-    "socket": (41, 198), "connect": (42, 203), "accept": (43, 202), "bind": (49, 200),
-    "listen": (50, 201), "accept4": (288, 242), "ptrace": (101, 117),
-    "process_vm_readv": (310, 270), "process_vm_writev": (311, 271), "execve": (59, 221),
-    "execveat": (322, 281), "io_uring_setup": (425, 425), "io_uring_enter": (426, 426),
+    "socket": (41, 198),
+    "connect": (42, 203),
+    "accept": (43, 202),
+    "bind": (49, 200),
+    "listen": (50, 201),
+    "accept4": (288, 242),
+    "ptrace": (101, 117),
+    "process_vm_readv": (310, 270),
+    "process_vm_writev": (311, 271),
+    "execve": (59, 221),
+    "execveat": (322, 281),
+    "io_uring_setup": (425, 425),
+    "io_uring_enter": (426, 426),
     "io_uring_register": (427, 427),
 }
 _SOCKETPAIR = (53, 199)
@@ -75,7 +91,9 @@ def _program(machine: str) -> bytes:
     arch = _ARCHES[machine]
     col = 0 if machine == "x86_64" else 1
     ins: list[tuple[int, int, int, int]] = [
-        (_LD_W_ABS, 0, 0, 4), (_JEQ_K, 1, 0, arch), (_RET_K, 0, 0, _RET_KILL_PROCESS),
+        (_LD_W_ABS, 0, 0, 4),
+        (_JEQ_K, 1, 0, arch),
+        (_RET_K, 0, 0, _RET_KILL_PROCESS),
         (_LD_W_ABS, 0, 0, 0),
     ]
     if machine == "x86_64":  # the x32 ABI numbers its calls from 0x40000000: none of them
@@ -83,9 +101,14 @@ def _program(machine: str) -> bytes:
     for numbers in _DENIED.values():
         ins += [(_JEQ_K, 0, 1, numbers[col]), (_RET_K, 0, 0, _RET_ERRNO | errno.EACCES)]
     # socketpair(AF_UNIX, ...) only: args[0] is at offset 16 (low half, little-endian)
-    ins += [(_JEQ_K, 0, 4, _SOCKETPAIR[col]), (_LD_W_ABS, 0, 0, 16),
-            (_JEQ_K, 1, 0, socket.AF_UNIX), (_RET_K, 0, 0, _RET_ERRNO | errno.EACCES),
-            (_RET_K, 0, 0, _RET_ALLOW), (_RET_K, 0, 0, _RET_ALLOW)]
+    ins += [
+        (_JEQ_K, 0, 4, _SOCKETPAIR[col]),
+        (_LD_W_ABS, 0, 0, 16),
+        (_JEQ_K, 1, 0, socket.AF_UNIX),
+        (_RET_K, 0, 0, _RET_ERRNO | errno.EACCES),
+        (_RET_K, 0, 0, _RET_ALLOW),
+        (_RET_K, 0, 0, _RET_ALLOW),
+    ]
     return b"".join(struct.pack("HBBI", *i) for i in ins)
 
 
@@ -93,32 +116,38 @@ def forbid_network() -> None:
     """Install the seccomp filter on this process (and so on everything it forks)."""
     machine = platform.machine()
     if machine not in _ARCHES or os.uname().sysname != "Linux":
-        raise SandboxError(f"no seccomp filter for {os.uname().sysname} on {machine}: "
-                           "hrkg serve needs Linux on x86_64 or aarch64")
+        raise SandboxError(
+            f"no seccomp filter for {os.uname().sysname} on {machine}: "
+            "hrkg serve needs Linux on x86_64 or aarch64"
+        )
     code = _program(machine)
     prog = _Filter(len(code) // 8, code)
     _prctl(_PR_SET_NO_NEW_PRIVS, 1)
     if _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
-        raise SandboxError("the kernel refused the seccomp filter: "
-                           + os.strerror(ctypes.get_errno()))
+        raise SandboxError(
+            "the kernel refused the seccomp filter: " + os.strerror(ctypes.get_errno())
+        )
 
 
 def verify_no_socket() -> None:
     """Raise unless every kind of socket is refused here."""
-    for family, kind in ((socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET6,
-                         socket.SOCK_STREAM), (socket.AF_INET, socket.SOCK_DGRAM),
-                         (socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_PACKET
-                         if hasattr(socket, "AF_PACKET") else socket.AF_INET, socket.SOCK_RAW)):
+    for family, kind in (
+        (socket.AF_INET, socket.SOCK_STREAM),
+        (socket.AF_INET6, socket.SOCK_STREAM),
+        (socket.AF_INET, socket.SOCK_DGRAM),
+        (socket.AF_UNIX, socket.SOCK_STREAM),
+        (socket.AF_PACKET if hasattr(socket, "AF_PACKET") else socket.AF_INET, socket.SOCK_RAW),
+    ):
         try:
             s = socket.socket(family, kind)
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EPERM):
-                raise SandboxError(f"socket({family!r}) failed, but not by the filter: "
-                                   f"{exc}") from exc
+                raise SandboxError(
+                    f"socket({family!r}) failed, but not by the filter: {exc}"
+                ) from exc
             continue
         s.close()
-        raise SandboxError(f"the engine could open a {family!r} socket: the filter is not "
-                           "in force")
+        raise SandboxError(f"the engine could open a {family!r} socket: the filter is not in force")
 
 
 def drop_capabilities() -> None:
@@ -127,15 +156,17 @@ def drop_capabilities() -> None:
         return
     for cap in range(64):
         if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
-            raise SandboxError(f"cannot drop capability {cap}: "
-                               + os.strerror(ctypes.get_errno()))
+            raise SandboxError(f"cannot drop capability {cap}: " + os.strerror(ctypes.get_errno()))
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
     class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                    ("inheritable", ctypes.c_uint32)]
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
 
     header, data = Header(0x20080522, 0), (Data * 2)()
     if _libc.capset(ctypes.byref(header), data) != 0:

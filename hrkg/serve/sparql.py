@@ -55,42 +55,58 @@ class Limits:
         return 4 * self.max_bytes
 
 
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
-                             "MOVE", "ADD", "WITH"})
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
 _QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
 
 # The terminals of SPARQL 1.1, section 19.8 (with UCHAR in strings and IRIs, as SPARQL 1.2
 # and the engine read them).
-_BASE_CHARS = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-               "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-               "\U00010000-\U000effff")
+_BASE_CHARS = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
 _U = _BASE_CHARS + "_"
 _CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"""\\[tbnrf\\"']"""
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PREFIX = f"[{_BASE_CHARS}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = (f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?")
-_TOKEN = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in [
-    ("ws", r"[ \t\r\n]+"),
-    ("comment", r"#[^\r\n]*"),
-    ("iri", f"<(?:[^<>\"{{}}|^`\\\\\x00-\x20]|{_UCHAR})*>"),
-    ("long", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"
-             f'|"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
-    ("short", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"
-              f'|"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
-    ("var", f"[?$](?:[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)"),
-    ("bnode", f"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
-    ("pname", f"(?P<prefix>{_PREFIX})?:(?P<local>{_LOCAL})?"),
-    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
-    ("number", r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+"
-               r"|[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)"),
-    ("word", r"[A-Za-z][A-Za-z0-9_]*"),
-    ("punct", r"\^\^|<=|>=|!=|&&|\|\||[{}()\[\].,;*+\-/=<>!^|?]"),
-]))
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_TOKEN = re.compile(
+    "|".join(
+        f"(?P<{name}>{rx})"
+        for name, rx in [
+            ("ws", r"[ \t\r\n]+"),
+            ("comment", r"#[^\r\n]*"),
+            ("iri", f'<(?:[^<>"{{}}|^`\\\\\x00-\x20]|{_UCHAR})*>'),
+            (
+                "long",
+                f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"
+                f'|"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""',
+            ),
+            (
+                "short",
+                f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"
+                f'|"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"',
+            ),
+            ("var", f"[?$](?:[{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)"),
+            ("bnode", f"_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
+            ("pname", f"(?P<prefix>{_PREFIX})?:(?P<local>{_LOCAL})?"),
+            ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+            (
+                "number",
+                r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+"
+                r"|[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)",
+            ),
+            ("word", r"[A-Za-z][A-Za-z0-9_]*"),
+            ("punct", r"\^\^|<=|>=|!=|&&|\|\||[{}()\[\].,;*+\-/=<>!^|?]"),
+        ]
+    )
+)
 _ESCAPE = re.compile(f"{_UCHAR}|{_ECHAR}")
-_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"',
-           "'": "'"}
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _OPEN, _CLOSE = "{([", "})]"
 
@@ -104,12 +120,21 @@ def _decode(text: str, where: int) -> str:
                 raise Refused(400, f"character {where}: {s} is not a Unicode character")
             return chr(code)
         return _ECHARS[s[1]]
+
     return _ESCAPE.sub(one, text)
 
 
 def _string(value: str) -> str:
-    return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                  .replace("\r", "\\r")) + '"'
+    return (
+        '"'
+        + (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+        + '"'
+    )
 
 
 def _iri(value: str, where: int) -> str:
@@ -130,8 +155,9 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
     400 SERVICE is refused here
     """
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        raise Refused(400, f"the query is longer than this server's limit of "
-                           f"{limits.max_bytes // 1024} KB")
+        raise Refused(
+            400, f"the query is longer than this server's limit of {limits.max_bytes // 1024} KB"
+        )
     out: list[str] = []
     size = 0
     prefixes: dict[str, str] = {}
@@ -145,8 +171,11 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
         m = _TOKEN.match(text, pos)
         if m is None:
             line = text.count("\n", 0, pos) + 1
-            raise Refused(400, f"line {line}, character {pos - text.rfind(chr(10), 0, pos)}: "
-                               f"not SPARQL at {text[pos:pos + 20]!r}")
+            raise Refused(
+                400,
+                f"line {line}, character {pos - text.rfind(chr(10), 0, pos)}: "
+                f"not SPARQL at {text[pos : pos + 20]!r}",
+            )
         pos, kind = m.end(), m.lastgroup or ""
         if kind in ("ws", "comment"):
             continue
@@ -174,13 +203,19 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
         elif kind == "pname":
             name = m.group("prefix") or ""
             if name not in prefixes:
-                raise Refused(400, f"character {m.start()}: the prefix {name}: is not "
-                                   "declared (PREFIX " + name + ": <…>)")
+                raise Refused(
+                    400,
+                    f"character {m.start()}: the prefix {name}: is not "
+                    "declared (PREFIX " + name + ": <…>)",
+                )
             local = re.sub(r"\\(.)", r"\1", m.group("local"))
             token = _iri(prefixes[name] + local, m.start())
         elif kind == "ns":
-            raise Refused(400, f"character {m.start()}: {token} names no resource (the part "
-                               "after the colon is missing)")
+            raise Refused(
+                400,
+                f"character {m.start()}: {token} names no resource (the part "
+                "after the colon is missing)",
+            )
         elif kind in ("long", "short"):
             quote = 3 if kind == "long" else 1
             token = _string(_decode(token[quote:-quote], m.start()))
@@ -191,8 +226,11 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
             if token not in ("a", "true", "false"):  # 'a' is the one case-sensitive keyword
                 token = word
             if word == "SERVICE":
-                raise Refused(400, "SERVICE is refused here: this endpoint does not query "
-                                   "other endpoints. Remove the SERVICE clause.")
+                raise Refused(
+                    400,
+                    "SERVICE is refused here: this endpoint does not query "
+                    "other endpoints. Remove the SERVICE clause.",
+                )
             if form is None:
                 if word == "PREFIX":
                     expect = "ns"
@@ -203,24 +241,31 @@ def prepare(text: str, limits: Limits = Limits()) -> str:
                         raise Refused(400, "one BASE declaration at most")
                     expect = "base"
                 elif word in UPDATE_KEYWORDS:
-                    raise Refused(403, f"{word} (an update) is refused: this endpoint is "
-                                       "read-only")
+                    raise Refused(403, f"{word} (an update) is refused: this endpoint is read-only")
                 elif word in _QUERY_FORMS:
                     form = word
                 else:
-                    raise Refused(400, f"character {m.start()}: a query starts with SELECT, "
-                                       f"CONSTRUCT, ASK or DESCRIBE, not {token}")
+                    raise Refused(
+                        400,
+                        f"character {m.start()}: a query starts with SELECT, "
+                        f"CONSTRUCT, ASK or DESCRIBE, not {token}",
+                    )
         elif kind == "punct" and token in _OPEN:
             stack.append(_CLOSE[_OPEN.index(token)])
             if len(stack) > limits.max_depth:
-                raise Refused(400, f"the query nests {{ ( [ deeper than this server's limit "
-                                   f"of {limits.max_depth}")
+                raise Refused(
+                    400,
+                    f"the query nests {{ ( [ deeper than this server's limit of {limits.max_depth}",
+                )
         elif kind == "punct" and token in _CLOSE:
             if not stack or stack.pop() != token:
                 raise Refused(400, f"character {m.start()}: {token} closes nothing open")
         if form is None and kind not in ("word", "iri"):
-            raise Refused(400, f"character {m.start()}: a query starts with SELECT, "
-                               f"CONSTRUCT, ASK or DESCRIBE, not {token}")
+            raise Refused(
+                400,
+                f"character {m.start()}: a query starts with SELECT, "
+                f"CONSTRUCT, ASK or DESCRIBE, not {token}",
+            )
         if out and (kind == "langtag" or (token == "(" and last == "word")):
             out[-1] += token  # "a"@en; CONCAT( — the engine wants no space before either
         else:

@@ -22,8 +22,9 @@ def _frame(head: dict[str, Any], payload: bytes) -> tuple[bytes, bytes]:
     return _PREFIX.pack(len(data), len(payload)) + data, payload
 
 
-def send(sock: socket.socket, head: dict[str, Any], payload: bytes = b"",
-         fds: list[int] | None = None) -> None:
+def send(
+    sock: socket.socket, head: dict[str, Any], payload: bytes = b"", fds: list[int] | None = None
+) -> None:
     first, rest = _frame(head, payload)
     if fds:
         sent = socket.send_fds(sock, [first], fds)

@@ -37,8 +37,18 @@ from hrkg.terms import slug
 from hrkg.text.doctext import sentences
 from hrkg.text.mentions import instrument_spans
 
-__all__ = ["Span", "Person", "Action", "Extraction", "extract", "person_key", "org_key",
-           "known_org_key", "organizations", "dates_in"]
+__all__ = [
+    "Span",
+    "Person",
+    "Action",
+    "Extraction",
+    "extract",
+    "person_key",
+    "org_key",
+    "known_org_key",
+    "organizations",
+    "dates_in",
+]
 
 # --- results -------------------------------------------------------------------------------
 
@@ -47,8 +57,8 @@ __all__ = ["Span", "Person", "Action", "Extraction", "extract", "person_key", "o
 class Span:
     begin: int
     end: int
-    kind: str   # state | instrument | law | review | person | org | action
-    key: str    # ISO3, instrument code, law slug, "session/ISO3", person or org slug, action key
+    kind: str  # state | instrument | law | review | person | org | action
+    key: str  # ISO3, instrument code, law slug, "session/ISO3", person or org slug, action key
 
 
 @dataclass
@@ -60,10 +70,10 @@ class Person:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str        # Signature | Ratification | Accession
+    kind: str  # Signature | Ratification | Accession
     state: str
     instrument: str
-    when: str        # YYYY-MM-DD or YYYY
+    when: str  # YYYY-MM-DD or YYYY
     sentence: tuple[int, int]
 
     @property
@@ -79,7 +89,7 @@ class Action:
 class Extraction:
     spans: list[Span] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
-    orgs: dict[str, str] = field(default_factory=dict)           # key -> name as written
+    orgs: dict[str, str] = field(default_factory=dict)  # key -> name as written
     laws: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     actions: list[Action] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (offset, message)
@@ -93,7 +103,7 @@ class Extraction:
 _TOKEN = re.compile(r"\w+(?:-\w+)*(?:['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
 
 
-_NORM_TOKEN = re.compile(r"\w+(?:-\w+)*(?:'(?!s\b)\w+)*|'s\b|[^\w\s]")   # _TOKEN, "’" made "'"
+_NORM_TOKEN = re.compile(r"\w+(?:-\w+)*(?:'(?!s\b)\w+)*|'s\b|[^\w\s]")  # _TOKEN, "’" made "'"
 
 
 def _norm(tok: str) -> str:
@@ -145,9 +155,9 @@ class Gazetteer:
         self.exact: dict[tuple[str, ...], str] = {}
         self.folded: dict[tuple[str, ...], str] = {}
         self.lengths: dict[str, set[int]] = defaultdict(set)
-        self._tries: dict[str, tuple[int, ...]] = {}   # first token -> lengths, longest first
-        self._pairs: set[tuple[str, str]] = set()   # the first two tokens of longer phrases
-        self._singles: set[str] = set()   # phrases of one token
+        self._tries: dict[str, tuple[int, ...]] = {}  # first token -> lengths, longest first
+        self._pairs: set[tuple[str, str]] = set()  # the first two tokens of longer phrases
+        self._singles: set[str] = set()  # phrases of one token
 
     def add(self, phrase: str, key: str) -> None:
         toks = tuple(t for t, _, _ in _tokens(phrase))
@@ -175,8 +185,9 @@ class Gazetteer:
             self._tries[first] = got
         return got
 
-    def find(self, toks: TokenSeq, words: list[str] | None = None,
-             lower: dict[str, str] | None = None) -> Iterator[tuple[int, int, str]]:
+    def find(
+        self, toks: TokenSeq, words: list[str] | None = None, lower: dict[str, str] | None = None
+    ) -> Iterator[tuple[int, int, str]]:
         """(first token, last token + 1, key) of each match, left to right, not overlapping.
         ``words``: the tokens' strings, when the caller has them already; ``lower``: each of
         them in lower case.
@@ -196,16 +207,17 @@ class Gazetteer:
             if i < nxt:
                 continue
             # no phrase of two tokens or more starts with these two: try the one-token ones
-            longer = i + 1 < n and ((words[i], words[i + 1]) in pairs
-                                    or (lower[words[i]], lower[words[i + 1]]) in pairs)
+            longer = i + 1 < n and (
+                (words[i], words[i + 1]) in pairs or (lower[words[i]], lower[words[i + 1]]) in pairs
+            )
             if not longer and words[i] not in singles:
                 continue
             for length in self._lengths_for(words[i]):
                 if i + length > n or (length > 1 and not longer):
                     continue
-                seq = tuple(words[i:i + length])
+                seq = tuple(words[i : i + length])
                 key = exact.get(seq)
-                if key is None and length > 1:   # folded phrases have two words or more
+                if key is None and length > 1:  # folded phrases have two words or more
                     key = folded.get(tuple(map(lower.__getitem__, seq)))
                 if key:
                     yield i, i + length, key
@@ -213,9 +225,12 @@ class Gazetteer:
                     break
 
 
-AMBIGUOUS_STATES = {"Korea": "the Republic of Korea or the DPRK", "Georgia": "the state of Georgia or the US state",
-                    "Congo": "the Republic of the Congo or the Democratic Republic of the Congo",
-                    "Macedonia": "North Macedonia or the Greek region"}
+AMBIGUOUS_STATES = {
+    "Korea": "the Republic of Korea or the DPRK",
+    "Georgia": "the state of Georgia or the US state",
+    "Congo": "the Republic of the Congo or the Democratic Republic of the Congo",
+    "Macedonia": "North Macedonia or the Greek region",
+}
 
 
 @cache
@@ -263,86 +278,474 @@ def _orgs() -> Gazetteer:
 
 @cache
 def nicknames() -> dict[str, str]:
-    return {r["short"]: r["full"] for r in read_tsv(resource_dir("data") / "reference" / "nicknames.tsv")}
+    return {
+        r["short"]: r["full"]
+        for r in read_tsv(resource_dir("data") / "reference" / "nicknames.tsv")
+    }
 
 
 # --- words ---------------------------------------------------------------------------------
 
 TITLE_HEADS = {
-    "Secretary", "Ambassador", "Envoy", "Representative", "Rapporteur", "Spokesperson",
-    "Spokesman", "Spokeswoman", "Advisor", "Adviser", "Director", "Coordinator", "Chair",
-    "Chairman", "Chairwoman", "Chairperson", "Vice-Chair", "President", "Vice-President",
-    "Minister", "Chief", "Head", "Commissioner", "Counsel", "Officer", "Judge", "Senator",
-    "Congressman", "Congresswoman", "Governor", "Mayor", "founder", "Founder", "co-founder",
-    "Co-founder", "Deputy", "Administrator", "Ombudsman", "Ombudsperson", "Attorney",
-    "Prosecutor", "Chancellor", "Premier", "Member", "Vice", "Executive", "Rector", "Dean",
-    "Professor", "Manager", "Lead", "Leader", "Expert", "Attaché", "Consul",
-    "Undersecretary", "Under-Secretary-General", "Secretary-General",
+    "Secretary",
+    "Ambassador",
+    "Envoy",
+    "Representative",
+    "Rapporteur",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Advisor",
+    "Adviser",
+    "Director",
+    "Coordinator",
+    "Chair",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Vice-Chair",
+    "President",
+    "Vice-President",
+    "Minister",
+    "Chief",
+    "Head",
+    "Commissioner",
+    "Counsel",
+    "Officer",
+    "Judge",
+    "Senator",
+    "Congressman",
+    "Congresswoman",
+    "Governor",
+    "Mayor",
+    "founder",
+    "Founder",
+    "co-founder",
+    "Co-founder",
+    "Deputy",
+    "Administrator",
+    "Ombudsman",
+    "Ombudsperson",
+    "Attorney",
+    "Prosecutor",
+    "Chancellor",
+    "Premier",
+    "Member",
+    "Vice",
+    "Executive",
+    "Rector",
+    "Dean",
+    "Professor",
+    "Manager",
+    "Lead",
+    "Leader",
+    "Expert",
+    "Attaché",
+    "Consul",
+    "Undersecretary",
+    "Under-Secretary-General",
+    "Secretary-General",
 }
-HONORIFICS = {"Ambassador", "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "H.E", "Excellency",
-              "Hon", "Honorable", "Honourable", "Rev", "Judge", "Senator"}
+HONORIFICS = {
+    "Ambassador",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "H.E",
+    "Excellency",
+    "Hon",
+    "Honorable",
+    "Honourable",
+    "Rev",
+    "Judge",
+    "Senator",
+}
 ORG_HEADS = {
-    "Network", "Council", "Department", "Bureau", "Office", "Institute", "Committee",
-    "Commission", "Collective", "University", "Mission", "Congress", "Assembly", "Agency",
-    "Foundation", "Association", "Organization", "Organisation", "Society", "Center", "Centre",
-    "Party", "Court", "Ministry", "Embassy", "Fund", "Union", "Coalition", "Alliance",
-    "Federation", "Secretariat", "Parliament", "Senate", "Programme", "Tribunal", "Watch",
-    "Division", "Directorate", "Authority", "Academy", "School", "College", "Forum",
-    "Consulate", "Corporation", "Trust", "Caucus", "Board",
+    "Network",
+    "Council",
+    "Department",
+    "Bureau",
+    "Office",
+    "Institute",
+    "Committee",
+    "Commission",
+    "Collective",
+    "University",
+    "Mission",
+    "Congress",
+    "Assembly",
+    "Agency",
+    "Foundation",
+    "Association",
+    "Organization",
+    "Organisation",
+    "Society",
+    "Center",
+    "Centre",
+    "Party",
+    "Court",
+    "Ministry",
+    "Embassy",
+    "Fund",
+    "Union",
+    "Coalition",
+    "Alliance",
+    "Federation",
+    "Secretariat",
+    "Parliament",
+    "Senate",
+    "Programme",
+    "Tribunal",
+    "Watch",
+    "Division",
+    "Directorate",
+    "Authority",
+    "Academy",
+    "School",
+    "College",
+    "Forum",
+    "Consulate",
+    "Corporation",
+    "Trust",
+    "Caucus",
+    "Board",
 }
-_RIGHT_EXTEND = {"Ministry", "Office", "Bureau", "Commission", "Committee", "Council",
-                 "Secretariat", "Institute", "Department", "Agency", "Secretary", "Center",
-                 "Centre", "Congress", "Confederation"}
+_RIGHT_EXTEND = {
+    "Ministry",
+    "Office",
+    "Bureau",
+    "Commission",
+    "Committee",
+    "Council",
+    "Secretariat",
+    "Institute",
+    "Department",
+    "Agency",
+    "Secretary",
+    "Center",
+    "Centre",
+    "Congress",
+    "Confederation",
+}
 _CONNECT = {"of", "for", "on", "and", "the", "&", "to", "with", "in"}
 # What a text calls a person just before or after the name (lower case: a role, not a title).
-ROLES = ["journalist", "reporter", "editor", "blogger", "activist", "defender", "lawyer",
-         "attorney", "leader", "tourist", "student", "teacher", "farmer", "worker", "politician",
-         "opposition figure", "dissident", "critic", "priest", "pastor", "imam", "monk", "writer",
-         "poet", "artist", "musician", "photographer", "researcher", "scholar", "professor",
-         "official", "spokesperson", "spokesman", "spokeswoman", "victim", "prisoner",
-         "detainee", "businessman", "businesswoman", "candidate", "lawmaker", "legislator",
-         "senator", "president", "chairman", "chairwoman", "chairperson", "director",
-         "founder", "member", "organizer", "unionist", "husband", "wife", "son", "daughter"]
+ROLES = [
+    "journalist",
+    "reporter",
+    "editor",
+    "blogger",
+    "activist",
+    "defender",
+    "lawyer",
+    "attorney",
+    "leader",
+    "tourist",
+    "student",
+    "teacher",
+    "farmer",
+    "worker",
+    "politician",
+    "opposition figure",
+    "dissident",
+    "critic",
+    "priest",
+    "pastor",
+    "imam",
+    "monk",
+    "writer",
+    "poet",
+    "artist",
+    "musician",
+    "photographer",
+    "researcher",
+    "scholar",
+    "professor",
+    "official",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "victim",
+    "prisoner",
+    "detainee",
+    "businessman",
+    "businesswoman",
+    "candidate",
+    "lawmaker",
+    "legislator",
+    "senator",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "director",
+    "founder",
+    "member",
+    "organizer",
+    "unionist",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+]
 # Acts done to or by a person named right after the verb.
-ACTS = ["arrested", "detained", "convicted", "sentenced", "released", "abducted", "killed",
-        "charged", "acquitted", "summoned", "interrogated", "deported", "pardoned", "tortured"]
+ACTS = [
+    "arrested",
+    "detained",
+    "convicted",
+    "sentenced",
+    "released",
+    "abducted",
+    "killed",
+    "charged",
+    "acquitted",
+    "summoned",
+    "interrogated",
+    "deported",
+    "pardoned",
+    "tortured",
+]
 # Capitalised words that are never a person's name (headings, bodies, topics).
 NOT_NAMES = {
-    "Human", "Rights", "State", "States", "Security", "Department", "Council", "Office",
-    "Affairs", "Justice", "Policy", "Issues", "Foreign", "Relations", "Nations", "United",
-    "General", "Assembly", "Commission", "Committee", "Development", "International",
-    "National", "Disability", "Equality", "Women", "Children", "Peace", "Labor", "Labour",
-    "Democracy", "Refugees", "Republic", "Government", "Korea", "Korean", "North", "South",
-    "Read", "More", "Press", "Release", "Report", "Fact", "Sheet", "News", "The", "This", "That",
-    "These", "Those", "In", "On", "At", "For", "And", "But", "A", "An", "Of", "To", "With",
-    "Special", "Envoy", "Secretary", "Ambassador", "Representative", "Director", "Minister",
-    "Permanent", "Deputy", "Vice", "Chief", "Advisor", "Adviser", "Spokesperson", "Bureau",
-    "Universal", "Periodic", "Review", "Working", "Group", "Declaration", "Convention",
-    "Covenant", "Protocol", "Act", "Law", "Congress", "Senate", "House", "Network", "Institute",
-    "University", "Project", "Programme", "Program", "Executive", "Summary", "Year", "End",
-    "Remarks", "Explanation", "Vote", "Draft", "Resolution", "Apology", "Conversation",
-    "Transcript", "Heroes", "Administration", "Province", "Ministry", "Division", "Inspection",
-    "Organization", "Guidance", "Propaganda", "Agitation", "Embassy", "Mission", "Public",
-    "Diplomacy", "Defenders", "Defender", "Civil", "Society", "Global", "Record", "Scrutiny",
-    "Black", "Sex", "Worker", "Collective", "School", "Week", "Award", "Day", "Month",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct",
-    "Nov", "Dec", "UN", "UPR", "US", "U", "S", "His", "Her", "Their", "Our", "My", "Your",
-    "Contact", "Person", "Breaking", "Direct", "Link", "Focus", "Featured", "Quote",
-    "All", "See", "Recent", "Posts", "About", "Who", "Uses", "Inquiry", "Council's", "Chair",
-    "Secretariat", "Tier", "Country", "Particular", "Concern", "Arab", "Spring", "Square",
+    "Human",
+    "Rights",
+    "State",
+    "States",
+    "Security",
+    "Department",
+    "Council",
+    "Office",
+    "Affairs",
+    "Justice",
+    "Policy",
+    "Issues",
+    "Foreign",
+    "Relations",
+    "Nations",
+    "United",
+    "General",
+    "Assembly",
+    "Commission",
+    "Committee",
+    "Development",
+    "International",
+    "National",
+    "Disability",
+    "Equality",
+    "Women",
+    "Children",
+    "Peace",
+    "Labor",
+    "Labour",
+    "Democracy",
+    "Refugees",
+    "Republic",
+    "Government",
+    "Korea",
+    "Korean",
+    "North",
+    "South",
+    "Read",
+    "More",
+    "Press",
+    "Release",
+    "Report",
+    "Fact",
+    "Sheet",
+    "News",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "For",
+    "And",
+    "But",
+    "A",
+    "An",
+    "Of",
+    "To",
+    "With",
+    "Special",
+    "Envoy",
+    "Secretary",
+    "Ambassador",
+    "Representative",
+    "Director",
+    "Minister",
+    "Permanent",
+    "Deputy",
+    "Vice",
+    "Chief",
+    "Advisor",
+    "Adviser",
+    "Spokesperson",
+    "Bureau",
+    "Universal",
+    "Periodic",
+    "Review",
+    "Working",
+    "Group",
+    "Declaration",
+    "Convention",
+    "Covenant",
+    "Protocol",
+    "Act",
+    "Law",
+    "Congress",
+    "Senate",
+    "House",
+    "Network",
+    "Institute",
+    "University",
+    "Project",
+    "Programme",
+    "Program",
+    "Executive",
+    "Summary",
+    "Year",
+    "End",
+    "Remarks",
+    "Explanation",
+    "Vote",
+    "Draft",
+    "Resolution",
+    "Apology",
+    "Conversation",
+    "Transcript",
+    "Heroes",
+    "Administration",
+    "Province",
+    "Ministry",
+    "Division",
+    "Inspection",
+    "Organization",
+    "Guidance",
+    "Propaganda",
+    "Agitation",
+    "Embassy",
+    "Mission",
+    "Public",
+    "Diplomacy",
+    "Defenders",
+    "Defender",
+    "Civil",
+    "Society",
+    "Global",
+    "Record",
+    "Scrutiny",
+    "Black",
+    "Sex",
+    "Worker",
+    "Collective",
+    "School",
+    "Week",
+    "Award",
+    "Day",
+    "Month",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+    "UN",
+    "UPR",
+    "US",
+    "U",
+    "S",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "Your",
+    "Contact",
+    "Person",
+    "Breaking",
+    "Direct",
+    "Link",
+    "Focus",
+    "Featured",
+    "Quote",
+    "All",
+    "See",
+    "Recent",
+    "Posts",
+    "About",
+    "Who",
+    "Uses",
+    "Inquiry",
+    "Council's",
+    "Chair",
+    "Secretariat",
+    "Tier",
+    "Country",
+    "Particular",
+    "Concern",
+    "Arab",
+    "Spring",
+    "Square",
 }
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Za-z][a-z]+)?|[A-Z]\.)"
 _NAME = re.compile(rf"(?<![\w.]){_NAME_TOKEN}(?:[ \u00a0]{_NAME_TOKEN}){{1,3}}")
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE = re.compile(rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
-                   rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})\s+(?P<y2>\d{{4}})"
-                   rf"|(?P<m3>{_MON})\s+(?P<y3>\d{{4}})"
-                   rf"|(?<![\d/.-])(?P<y4>(?:19|20)\d{{2}})(?![\d/-]))\b")
+_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})\s+(?P<y2>\d{{4}})"
+    rf"|(?P<m3>{_MON})\s+(?P<y3>\d{{4}})"
+    rf"|(?<![\d/.-])(?P<y4>(?:19|20)\d{{2}})(?![\d/-]))\b"
+)
 
 
 def _month(name: str) -> int:
@@ -395,7 +798,9 @@ def person_key(name: str) -> str:
     words = [w for w in re.split(r"\s+", name.strip()) if w]
     words = [w for w in words if w.rstrip(".") not in HONORIFICS]
     if len(words) > 2:
-        words = [words[0]] + [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.", w)] + [words[-1]]
+        words = (
+            [words[0]] + [w for w in words[1:-1] if not re.fullmatch(r"[A-Z]\.", w)] + [words[-1]]
+        )
     if words and words[0].isupper() and len(words[0]) > 1:
         words = [w.capitalize() if w.isupper() else w for w in words]
     if len(words) >= 2 and words[0] in nicknames():
@@ -462,7 +867,7 @@ def _occurrences(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, 
     by_lead: dict[str, list[str]] = defaultdict(list)
     for phrase in sorted(phrases, key=len, reverse=True):
         if len(phrase) < 2 or _WORD_CHAR.match(phrase) is None:
-            yield from _occurrences_slowly(phrases, text)   # not met in practice
+            yield from _occurrences_slowly(phrases, text)  # not met in practice
             return
         by_lead[phrase[:2]].append(phrase)
     if not by_lead:
@@ -473,7 +878,7 @@ def _occurrences(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, 
         b = m.start()
         if b < end or b > 0 and _WORD_CHAR.match(text, b - 1):
             continue
-        for phrase in by_lead.get(text[b:b + 2], ()):
+        for phrase in by_lead.get(text[b : b + 2], ()):
             e = b + len(phrase)
             if text.startswith(phrase, b) and not _WORD_CHAR.match(text, e):
                 yield b, e, phrase
@@ -482,8 +887,11 @@ def _occurrences(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, 
 
 
 def _occurrences_slowly(phrases: Iterable[str], text: str) -> Iterator[tuple[int, int, str]]:
-    rx = re.compile(r"(?<![\w-])(?:" + "|".join(
-        map(re.escape, sorted(phrases, key=len, reverse=True))) + r")(?![\w-])")
+    rx = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+        + r")(?![\w-])"
+    )
     for m in rx.finditer(text):
         yield m.start(), m.end(), m.group()
 
@@ -522,8 +930,9 @@ def _run_start(d: _Doc, at: int, other: re.Pattern[str]) -> int:
     return len(d.text) - m.start() if m else 0
 
 
-def _near(d: _Doc, anchor: re.Pattern[str], other: re.Pattern[str], first: str,
-          then: int = 0) -> list[int]:
+def _near(
+    d: _Doc, anchor: re.Pattern[str], other: re.Pattern[str], first: str, then: int = 0
+) -> list[int]:
     """Positions whose character is in ``first`` within the run (of characters ``other``
     does not match) that ends at each match of ``anchor`` (plus ``then``), and the matches'
     own positions: where a pattern made of such characters before the anchor can begin."""
@@ -650,18 +1059,26 @@ def _find_states(d: _Doc) -> None:
             # "North Korea", "South Korea" are whole names found before this; "Korean" is no name
             d.x.problems.append((b, f"{name!r} may name {AMBIGUOUS_STATES[name]}: not linked"))
             continue
-        if j < len(toks) and d.words[j] == "$":   # "US$90 million"
+        if j < len(toks) and d.words[j] == "$":  # "US$90 million"
             continue
         d.add(b, e, "state", key)
 
 
-_EXTRA_INSTRUMENTS = [   # codes, pattern, a word every match holds, the letters one begins with
-    (("ICCPR", "ICESCR"), r"(?:the\s+)?(?:two\s+)?International\s+Covenants"
-                          r"(?:\s+on\s+Human\s+Rights)?|\bthe\s+(?:two\s+)?Covenants\b",
-     "Covenants", "tI"),
+_EXTRA_INSTRUMENTS = [  # codes, pattern, a word every match holds, the letters one begins with
+    (
+        ("ICCPR", "ICESCR"),
+        r"(?:the\s+)?(?:two\s+)?International\s+Covenants"
+        r"(?:\s+on\s+Human\s+Rights)?|\bthe\s+(?:two\s+)?Covenants\b",
+        "Covenants",
+        "tI",
+    ),
     (("UDHR",), r"Universal\s+Declaration\s+(?:of|on)\s+Human\s+Rights", "Universal", "U"),
-    (("UNCHARTER",), r"\b(?:UN|United\s+Nations)\s+Charter\b|Charter\s+of\s+the\s+United\s+Nations",
-     "Charter", "U"),
+    (
+        ("UNCHARTER",),
+        r"\b(?:UN|United\s+Nations)\s+Charter\b|Charter\s+of\s+the\s+United\s+Nations",
+        "Charter",
+        "U",
+    ),
     (("DHRD",), r"(?:UN\s+)?Declaration\s+on\s+Human\s+Rights\s+Defenders", "Declaration", "U"),
 ]
 _NOT_WORDS_RUN = re.compile(r"[^A-Za-z\s]")
@@ -675,13 +1092,15 @@ def _find_instruments(d: _Doc) -> None:
         starts = _near(d, re.compile(word), _NOT_WORDS_RUN, first) if word in d.text else []
         for m in _matches_at(re.compile(rx), d.text, starts):
             if len(codes) == 1 and d.overlaps(m.start(), m.end(), "instrument"):
-                continue   # the shared recognizer named it already
+                continue  # the shared recognizer named it already
             for code in codes:
                 d.add(m.start(), m.end(), "instrument", code)
 
 
-_LAW = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in|against)\s+|[A-Z][\w'’.-]*\s+)*?"
-                  r"Act)(?:\s+of\s+(\d{4}))?\b")
+_LAW = re.compile(
+    r"\b((?:[A-Z][\w'’.-]*\s+)(?:(?:of|on|for|and|the|to|in|against)\s+|[A-Z][\w'’.-]*\s+)*?"
+    r"Act)(?:\s+of\s+(\d{4}))?\b"
+)
 
 
 _LAW_WORD = re.compile(r"[A-Z][\w'’.-]*|of|on|for|and|the|to|in|against")
@@ -704,7 +1123,7 @@ def _law_starts(d: _Doc) -> list[int]:
 
 
 def _find_laws(d: _Doc) -> None:
-    named: dict[str, str] = {}   # law name without year -> key (a later "the X Act" is that law)
+    named: dict[str, str] = {}  # law name without year -> key (a later "the X Act" is that law)
     for m in _matches_at(_LAW, d.text, _law_starts(d)):
         name = re.sub(r"^(?:The|This|That|An?|Under|In|By|With|Since)\s+", "", m.group(1))
         name = re.sub(r"^[A-Z]\w+\s+(?:and|with)\s+the\s+(?=[A-Z]\w+\s+\S)", "", name)
@@ -726,23 +1145,33 @@ def _inside_longer_name(toks: TokenSeq, i: int, j: int) -> bool:
     Collective Bargaining" (a fragment of a name is no name)."""
     k = i - 1
     if k > 0 and toks[k][0] == "the":
-        k -= 1   # "Resolution on the National Programme"
+        k -= 1  # "Resolution on the National Programme"
     prev = toks[k][0] if k >= 0 else ""
     before = toks[k - 1][0] if k > 0 else ""
     after = toks[j][0] if j < len(toks) else ""
     beyond = toks[j + 1][0] if j + 1 < len(toks) else ""
-    if prev in ("of", "for", "on") and before[:1].isupper() and before not in ("The", "A", "An") \
-            and before not in TITLE_HEADS and before not in ORG_HEADS:
+    if (
+        prev in ("of", "for", "on")
+        and before[:1].isupper()
+        and before not in ("The", "A", "An")
+        and before not in TITLE_HEADS
+        and before not in ORG_HEADS
+    ):
         return True
-    if prev[:1].isupper() and prev not in ("The", "A", "An", "the") and prev[0].isalpha() \
-            and not re.fullmatch(r"[A-Z]{2,}|U\.S|US|UN", prev) and toks[i - 1][2] + 1 == toks[i][1]:
-        return j - i == 1   # a one-word name after a capitalised word
+    if (
+        prev[:1].isupper()
+        and prev not in ("The", "A", "An", "the")
+        and prev[0].isalpha()
+        and not re.fullmatch(r"[A-Z]{2,}|U\.S|US|UN", prev)
+        and toks[i - 1][2] + 1 == toks[i][1]
+    ):
+        return j - i == 1  # a one-word name after a capitalised word
     if after in ("Convention", "Universal") and j < len(toks) and toks[j - 1][2] + 1 == toks[j][1]:
-        return True   # "ILO Convention No. 189", "United Nations Universal Periodic Review"
+        return True  # "ILO Convention No. 189", "United Nations Universal Periodic Review"
     return after in ("of", "for") and beyond[:1].isupper() and j - i == 1
 
 
-_FOOTNOTE_MARK = re.compile(r"(?<=[A-Z]{3})\d{1,2}$")   # "OHCHR1": a footnote's mark
+_FOOTNOTE_MARK = re.compile(r"(?<=[A-Z]{3})\d{1,2}$")  # "OHCHR1": a footnote's mark
 _CAPS_DIGIT = re.compile(r"[A-Z]{3}\d")
 _ORG_HEAD = re.compile("|".join(sorted(ORG_HEADS, key=len, reverse=True)))
 
@@ -752,7 +1181,7 @@ def _find_orgs(d: _Doc) -> None:
     plain_words, lower = words, d.lower
     # a token the footnote mark can change holds three capitals and a digit
     marked = sorted({toks.at(m.start() + 3) for m in _CAPS_DIGIT.finditer(text)})
-    if marked:   # footnote marks off: "OHCHR1" is OHCHR
+    if marked:  # footnote marks off: "OHCHR1" is OHCHR
         plain_words, lower = list(words), dict(lower)
         for k in marked:
             plain_words[k] = _FOOTNOTE_MARK.sub("", words[k])
@@ -764,8 +1193,8 @@ def _find_orgs(d: _Doc) -> None:
         d.add(b, e, "org", key)
         d.x.orgs.setdefault(key, text[b:e])
     # bodies by their form
-    found: list[tuple[int, int, int, int]] = []   # begin, end, first token, last + 1 or -1
-    heads = []   # the tokens that are a head word: found in the text, not token by token
+    found: list[tuple[int, int, int, int]] = []  # begin, end, first token, last + 1 or -1
+    heads = []  # the tokens that are a head word: found in the text, not token by token
     for m in _ORG_HEAD.finditer(text):
         k = toks.at(m.start())
         if k >= 0 and words[k] in ORG_HEADS and ms[k].start() == m.start():
@@ -775,7 +1204,11 @@ def _find_orgs(d: _Doc) -> None:
         i = k
         while i > 0:
             prev = words[i - 1]
-            if prev in TITLE_HEADS or prev in HONORIFICS or d.overlaps(ms[i - 1].start(), ms[i - 1].end(), "org"):
+            if (
+                prev in TITLE_HEADS
+                or prev in HONORIFICS
+                or d.overlaps(ms[i - 1].start(), ms[i - 1].end(), "org")
+            ):
                 break
             if prev[0].isupper() or prev in ("and", "&") and i > 1 and words[i - 2][0].isupper():
                 if prev in ("The",):
@@ -790,28 +1223,46 @@ def _find_orgs(d: _Doc) -> None:
             i += 1
         j = k + 1
         if j < len(toks) and words[j] in ("Member", "Members", "member", "members"):
-            continue   # "NCD Board Member", "Council Members": a post
+            continue  # "NCD Board Member", "Council Members": a post
         if tok in _RIGHT_EXTEND or tok == "Embassy":
             n = j
             while n < len(toks) and words[n] in _CONNECT | {","}:
                 n += 1
-            if n > j and n < len(toks) and words[n][0].isupper() and words[j] in ("of", "for", "on", "in"):
-                while n < len(toks) and not re.fullmatch(r"[A-Z]{2,}s", words[n]) \
-                        and not (words[n] in TITLE_HEADS and n + 1 < len(toks)
-                                 and words[n + 1][:1].isupper()) and (
-                        words[n][0].isupper() or words[n] in ("and", "the", "of", "for", "with", "on")
-                        and n + 1 < len(toks) and words[n + 1][0].isupper()):
+            if (
+                n > j
+                and n < len(toks)
+                and words[n][0].isupper()
+                and words[j] in ("of", "for", "on", "in")
+            ):
+                while (
+                    n < len(toks)
+                    and not re.fullmatch(r"[A-Z]{2,}s", words[n])
+                    and not (
+                        words[n] in TITLE_HEADS and n + 1 < len(toks) and words[n + 1][:1].isupper()
+                    )
+                    and (
+                        words[n][0].isupper()
+                        or words[n] in ("and", "the", "of", "for", "with", "on")
+                        and n + 1 < len(toks)
+                        and words[n + 1][0].isupper()
+                    )
+                ):
                     n += 1
                 j = n
-            elif tok == "Embassy" and j < len(toks) and words[j][0].isupper() and words[j] not in NOT_NAMES:
+            elif (
+                tok == "Embassy"
+                and j < len(toks)
+                and words[j][0].isupper()
+                and words[j] not in NOT_NAMES
+            ):
                 j += 1
         while j - 1 > k and words[j - 1] in _CONNECT:
-            j -= 1   # "... Human Rights and" before "NGOs"
+            j -= 1  # "... Human Rights and" before "NGOs"
         if j - i < 2 or (j < len(toks) and words[j] in ("Act", "Law", "Code")):
             continue
         end = ms[j - 1].end()
         if re.fullmatch(r"[A-Za-z]+\d{1,2}", words[j - 1]):
-            end -= len(words[j - 1]) - len(words[j - 1].rstrip("0123456789"))   # a footnote mark
+            end -= len(words[j - 1]) - len(words[j - 1].rstrip("0123456789"))  # a footnote mark
         found.append((ms[i].start(), end, i, j if end == ms[j - 1].end() else -1))
     for b, e, i, j in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if text[b:e].startswith(("A ", "An ")):
@@ -830,18 +1281,25 @@ def _find_orgs(d: _Doc) -> None:
     # acronyms: "Black Sex Worker Collective (BSWC)", or the initials of a body named here
     acronyms: dict[str, str] = {}
     for s in d.within("org", 0, len(text)):
-        am = re.match(r"\s*\(([A-Z][A-Za-z-]{1,10}|[A-Z][a-z]+(?: (?:of|for|and|[A-Z][a-z]+)){1,4})\)",
-                      text[s.end:s.end + 60])
+        am = re.match(
+            r"\s*\(([A-Z][A-Za-z-]{1,10}|[A-Z][a-z]+(?: (?:of|for|and|[A-Z][a-z]+)){1,4})\)",
+            text[s.end : s.end + 60],
+        )
         if am:
             acronyms[am.group(1)] = s.key
-        words = [w for w in re.findall(r"[\w.]+", text[s.begin:s.end]) if w not in _CONNECT]
-        initials = "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words)
+        words = [w for w in re.findall(r"[\w.]+", text[s.begin : s.end]) if w not in _CONNECT]
+        initials = "".join(
+            w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words
+        )
         if len(initials) >= 3 and initials.isupper():
             acronyms.setdefault(initials, s.key)
     # a short form defined in parentheses is the body's own name: "Ministry of Labor and
     # Vocational Training (Ministry of Labor)" -- its other uses are that body
-    alias = {org_key(short): key for short, key in acronyms.items()
-             if " " in short and org_key(short) != key}
+    alias = {
+        org_key(short): key
+        for short, key in acronyms.items()
+        if " " in short and org_key(short) != key
+    }
     if alias:
         for n, sp in enumerate(d.x.spans):
             if sp.kind == "org" and sp.key in alias:
@@ -880,9 +1338,10 @@ def _post_start(phrase: str) -> str:
         return phrase
     i = heads[-1]
 
-    def run(w: str) -> bool:   # a capitalised word of the post, not the end of a sentence
+    def run(w: str) -> bool:  # a capitalised word of the post, not the end of a sentence
         return (w[0].isupper() or w in ("founder", "co-founder")) and (
-            not w.endswith(".") or re.fullmatch(r"(?:[A-Z]\.)+", w) is not None)
+            not w.endswith(".") or re.fullmatch(r"(?:[A-Z]\.)+", w) is not None
+        )
 
     while i > 0 and run(words[i - 1]):
         i -= 1
@@ -903,24 +1362,26 @@ def _position(d: _Doc, phrase: str, base: int) -> list[tuple[str, str | None]]:
     phrase = post
     org = None
     inner = d.within("org", base, base + len(phrase))
-    for s in reversed(inner):   # a body that ends the phrase: "... of the X", "Vice Director KWP X"
+    for s in reversed(inner):  # a body that ends the phrase: "... of the X", "Vice Director KWP X"
         rel_b, rel_e = s.begin - base, s.end - base
         tail = phrase[rel_e:].strip()
         if rel_b > 0 and (tail in ("", ")") or re.fullmatch(r"\([A-Z]{2,8}\)", tail)):
             before = phrase[:rel_b]
             m = re.search(r"\s+(?:(?:of|at)\s+(?:the\s+)?)?$", before)
             if m and (m.group().strip() or not before.rstrip().endswith((" to", " the"))):
-                org, phrase = s.key, before[:m.start()]
+                org, phrase = s.key, before[: m.start()]
                 for o in reversed([o for o in inner if o.end - base <= len(phrase)]):
-                    if not m.group().strip() and phrase.rstrip().endswith(d.text[o.begin:o.end]):
-                        phrase = phrase.rstrip()[: -len(d.text[o.begin:o.end])]   # "Vice Director KWP"
+                    if not m.group().strip() and phrase.rstrip().endswith(d.text[o.begin : o.end]):
+                        phrase = phrase.rstrip()[
+                            : -len(d.text[o.begin : o.end])
+                        ]  # "Vice Director KWP"
                 break
     if org is None:
-        for s in inner:   # "... Policy of state department Senate ...", "USHRN UPR Coordinator"
+        for s in inner:  # "... Policy of state department Senate ...", "USHRN UPR Coordinator"
             rel_b, rel_e = s.begin - base, s.end - base
             m = re.search(r"\s+(?:of|at)\s+(?:the\s+)?$", phrase[:rel_b])
             if m:
-                org, phrase = s.key, phrase[:m.start()]
+                org, phrase = s.key, phrase[: m.start()]
                 break
             if rel_b == 0 and rel_e < len(phrase):
                 org, phrase = s.key, phrase[rel_e:].strip()
@@ -928,21 +1389,28 @@ def _position(d: _Doc, phrase: str, base: int) -> list[tuple[str, str | None]]:
     if org is None:
         m = re.match(r"(?:UN|U\.N\.|United Nations)\s+(?=[A-Z])", phrase)
         if m:
-            org, phrase = "united-nations", phrase[m.end():]
+            org, phrase = "united-nations", phrase[m.end() :]
     phrase = phrase.strip().rstrip(",;:")
-    titles = [t.strip() for t in re.split(r"\s+and\s+(?=[A-Za-z-]+\s*(?:[A-Z]|$))", phrase) if t.strip()]
+    titles = [
+        t.strip() for t in re.split(r"\s+and\s+(?=[A-Za-z-]+\s*(?:[A-Z]|$))", phrase) if t.strip()
+    ]
     if len(titles) > 1 and not all(any(w in TITLE_HEADS for w in t.split()) for t in titles):
         titles = [phrase.strip()]
-    return [(re.sub(r"\s+", " ", t), org) for t in titles if any(w in TITLE_HEADS for w in t.split())]
+    return [
+        (re.sub(r"\s+", " ", t), org) for t in titles if any(w in TITLE_HEADS for w in t.split())
+    ]
 
 
-_POST = (r"(?:(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|a|human|rights|situation)\s+)*?"
-         r"(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS), key=len, reverse=True)) + r")\b"
-         r"(?:\s+(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|human|rights|situation)\b)*")
+_POST = (
+    r"(?:(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|a|human|rights|situation)\s+)*?"
+    r"(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS), key=len, reverse=True)) + r")\b"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|human|rights|situation)\b)*"
+)
 
 
 _TITLE = re.compile(
-    r"(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS), key=len, reverse=True)) + r")\b")
+    r"(?:" + "|".join(sorted((re.escape(t) for t in TITLE_HEADS), key=len, reverse=True)) + r")\b"
+)
 _TITLE_FIRST = re.compile(r"(?:" + "|".join(map(re.escape, TITLE_HEADS)) + r")\b")
 _POST_WORD = re.compile(r"[A-Z][\w.'’-]*|of|for|on|the|to|in|at|and|with|a|human|rights|situation")
 _HONOURED_NAME = rf"(?P<name>(?:(?:Ambassador|Mr\.|Mrs\.|Ms\.|Dr\.|H\.E\.)\s+)*{_NAME.pattern})"
@@ -950,19 +1418,28 @@ _POST_COMMA_NAME = re.compile(rf"(?P<post>{_POST}),\s+{_HONOURED_NAME}(?=\s*(?:[
 _NAME_COMMA_POST = re.compile(
     rf"(?:^|(?<=[\n.;:])\s*|\b(?:says?|said|stated|states|according to)\s+)"
     rf"(?P<name>{_NAME.pattern}|[A-Z][a-z]{{3,}}),\s+(?P<post>{_POST}(?:\s+[a-z]+(?=\s)(?:\s+[A-Z][\w.'’-]*)*)*)"
-    rf"(?=\s*[,.;:(\n]|$)", re.M)
+    rf"(?=\s*[,.;:(\n]|$)",
+    re.M,
+)
 _NAME_PAREN_POST = re.compile(
-    rf"(?P<name>{_NAME.pattern})\s+\((?P<post>[^()\n]{{2,120}}?)(?P<close>\)|\s*\.\.\.)")
+    rf"(?P<name>{_NAME.pattern})\s+\((?P<post>[^()\n]{{2,120}}?)(?P<close>\)|\s*\.\.\.)"
+)
 _POST_NAME = re.compile(
     rf"(?P<post>{_POST})[ \t]+"
-    rf"(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b(?![ \t]+[A-Z][a-z])")
-_PERSON_NAME = (r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
-                r"(?:[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})\b")
+    rf"(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b(?![ \t]+[A-Z][a-z])"
+)
+_PERSON_NAME = (
+    r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+    r"(?:[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})\b"
+)
 _ROLE_NAME = re.compile(
     rf"\b(?:{'|'.join(ROLES)}|{'|'.join(ACTS)})[ \t]+{_PERSON_NAME}"
-    rf"(?![ \t]+[A-Z][a-z])(?![ \t]*(?:Act|Law|Report|Court|Council|Ministry)\b)")
-_NAME_A_ROLE = re.compile(rf"{_PERSON_NAME},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){{0,3}}"
-                          rf"(?:{'|'.join(ROLES)})\b")
+    rf"(?![ \t]+[A-Z][a-z])(?![ \t]*(?:Act|Law|Report|Court|Council|Ministry)\b)"
+)
+_NAME_A_ROLE = re.compile(
+    rf"{_PERSON_NAME},[ \t]+(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){{0,3}}"
+    rf"(?:{'|'.join(ROLES)})\b"
+)
 _POSSESSIVE_NAME = re.compile(rf"\b[A-Z][A-Za-z]+['’]s[ \t]+{_PERSON_NAME}(?![ \t]+[A-Z])")
 _SAYS_NAME = re.compile(rf"\b(?:says|said)\s+(?P<name>[A-Z][a-z]{{3,}}|{_NAME.pattern})(?=,)")
 _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]+)")
@@ -970,7 +1447,8 @@ _PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+)\s+$")
 _SPEAKER = re.compile(r"^(?P<name>[A-Z]{2,}(?:\s+[A-Z]{2,}){1,2}):", re.M)
 _NAME_IS = re.compile(
     rf"\b(?:[Mm]y name is|(?:[Cc]onversation|[Ii]nterview|[Dd]ialogue|[Mm]eeting)\b"
-    rf"[^.\n]{{0,80}}?\bwith)\s+(?P<name>{_NAME.pattern})")
+    rf"[^.\n]{{0,80}}?\bwith)\s+(?P<name>{_NAME.pattern})"
+)
 _CAPACITY = re.compile(r"\b(?:his|her|their) capacity as (?P<post>[^,.;]+)")
 # anchors: what each pattern above holds, found fast (see "trying a pattern only where it can
 # match"); and the characters the run before an anchor cannot hold
@@ -980,15 +1458,17 @@ _A_PAREN = re.compile(r"\(")
 _A_A_ROLE = re.compile(r",[ \t]+(?:a|an|the)[ \t]")
 _A_POSSESSIVE = re.compile(r"['’]s[ \t]")
 _A_SAYS = re.compile(r"says|said")
-_A_NAME_IS = ("y name is", "onversation", "nterview", "ialogue", "eeting")   # one letter in
+_A_NAME_IS = ("y name is", "onversation", "nterview", "ialogue", "eeting")  # one letter in
 _A_CAPACITY = re.compile(r"(?:his|her|their) capacity as ")
 _NOT_NAME_RUN = re.compile(r"[^A-Za-z.\-\s]")
 _NOT_ROLE_NAME_RUN = re.compile(r"[^A-Za-z\- \t]")
 _NOT_LETTER = re.compile(r"[^A-Za-z]")
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # a short word of a post that ends a run of non-space characters, or a title in lower case
-_SHORT_RUN = re.compile(r"(?:of|for|on|the|to|in|at|and|with|a|human|rights|situation)\s"
-                        r"|(?:founder|co-founder)\b")
+_SHORT_RUN = re.compile(
+    r"(?:of|for|on|the|to|in|at|and|with|a|human|rights|situation)\s"
+    r"|(?:founder|co-founder)\b"
+)
 _SHORT_FIRSTS = "oftiawhrsc"
 
 
@@ -1008,8 +1488,11 @@ def _role_starts(d: _Doc) -> list[int]:
     two-word role) is a word of its own followed by a blank, so it is a token, unless a
     hyphen or an apostrophe joins it to the word before ("co-founder")."""
     ms, text = d.toks.matches, d.text
-    out = {ms[k].start() for k, w in enumerate(d.words) if w in _ROLE_FIRSTS
-           and text[ms[k].end():ms[k].end() + 1] in (" ", "\t")}   # a blank follows a role
+    out = {
+        ms[k].start()
+        for k, w in enumerate(d.words)
+        if w in _ROLE_FIRSTS and text[ms[k].end() : ms[k].end() + 1] in (" ", "\t")
+    }  # a blank follows a role
     out.update(m.end() for m in _JOINED_LOWER.finditer(d.text))
     return sorted(out)
 
@@ -1023,9 +1506,15 @@ def _post_starts(d: _Doc) -> list[int]:
         out: list[int] = []
         last = -1
         for b, _, h in d.post_regions():
-            out += [p for p in range(max(b, last + 1), h + 1)
-                    if p == b or text[p] in _UPPER or text[p - 1].isspace()
-                    or text[p] in _SHORT_FIRSTS and _SHORT_RUN.match(text, p)]
+            out += [
+                p
+                for p in range(max(b, last + 1), h + 1)
+                if p == b
+                or text[p] in _UPPER
+                or text[p - 1].isspace()
+                or text[p] in _SHORT_FIRSTS
+                and _SHORT_RUN.match(text, p)
+            ]
             last = max(last, h)
         d.post_starts = out
     return d.post_starts
@@ -1083,7 +1572,11 @@ def _find_people(d: _Doc) -> None:
         words = m.group("name").split()
         if post.split()[-1] in ("of", "the", "for") or len(words) < 2:
             continue
-        posts = _position(d, post, m.start("post")) if post.split()[0] not in HONORIFICS or len(post.split()) > 1 else []
+        posts = (
+            _position(d, post, m.start("post"))
+            if post.split()[0] not in HONORIFICS or len(post.split()) > 1
+            else []
+        )
         posts = [(t, o) for t, o in posts if t not in HONORIFICS]
         person(m.start("name"), m.end("name"), posts)
     # a role or an act before a name, a role after it: "journalist Sydney Mubaiwa", "CPP
@@ -1115,7 +1608,12 @@ def _find_people(d: _Doc) -> None:
     for m in _matches_at(_CAPACITY, text, _starts(_A_CAPACITY, text)):
         sb, se = d.sentence_of(m.start())
         inside = {person_key(w) for b, e, w, _ in found if sb <= b < se}
-        first_names = {k for k, p in people.items() for n in p.names if re.search(rf"\b{re.escape(n.split()[0])}\b", text[sb:se])}
+        first_names = {
+            k
+            for k, p in people.items()
+            for n in p.names
+            if re.search(rf"\b{re.escape(n.split()[0])}\b", text[sb:se])
+        }
         who = inside or first_names
         if len(who) == 1:
             key = who.pop()
@@ -1142,9 +1640,11 @@ def _find_people(d: _Doc) -> None:
         if d.overlaps(b, e, "person") or d.overlaps(b, e, "org") or d.overlaps(b, e, "state"):
             continue
         if " " not in form:
-            nxt = _NEXT_WORD.match(text[e:e + 20])
-            prv = _PREVIOUS_WORD.search(text[max(0, b - 20):b])
-            if (nxt and nxt.group(1) not in NOT_NAMES) or (prv and prv.group(1) not in NOT_NAMES | TITLE_HEADS | HONORIFICS):
+            nxt = _NEXT_WORD.match(text[e : e + 20])
+            prv = _PREVIOUS_WORD.search(text[max(0, b - 20) : b])
+            if (nxt and nxt.group(1) not in NOT_NAMES) or (
+                prv and prv.group(1) not in NOT_NAMES | TITLE_HEADS | HONORIFICS
+            ):
                 continue  # part of another name
         d.add(b, e, "person", forms[form])
 
@@ -1154,27 +1654,29 @@ def _find_people(d: _Doc) -> None:
 _UPR = re.compile(r"Universal\s+Periodic\s+Review|\bUPR\b")
 _REVIEWED = re.compile(r"\breview(?:ed|s)?\b", re.I)
 _A_UPR = re.compile("Universal|UPR")
-_A_REVIEWED = re.compile("rev", re.I)   # what "review" matches, case folded as re.I does
+_A_REVIEWED = re.compile("rev", re.I)  # what "review" matches, case folded as re.I does
 
 
 def _find_reviews(d: _Doc) -> None:
     upr = list(_matches_at(_UPR, d.text, _starts(_A_UPR, d.text)))
     if not upr:
         return
-    states = [s for s in d.x.spans if s.kind == "state"]   # in the text's order
+    states = [s for s in d.x.spans if s.kind == "state"]  # in the text's order
     begins = [s.begin for s in states]
     # the sentences that hold a match (whole: "Universal Periodic\nReview" is in none)
     named_upr: set[int] = set()
     reviewed: set[int] = set()
-    for matches, into in ((upr, named_upr),
-                          (_matches_at(_REVIEWED, d.text, _starts(_A_REVIEWED, d.text)), reviewed)):
+    for matches, into in (
+        (upr, named_upr),
+        (_matches_at(_REVIEWED, d.text, _starts(_A_REVIEWED, d.text)), reviewed),
+    ):
         for m in matches:
             k = d.sentence_index(m.start())
             if k >= 0 and m.end() <= d.sents[k][1]:
                 into.add(k)
     for k in sorted(named_upr | reviewed):
         sb, se = d.sents[k]
-        inside = states[bisect.bisect_left(begins, sb):bisect.bisect_left(begins, se)]
+        inside = states[bisect.bisect_left(begins, sb) : bisect.bisect_left(begins, se)]
         here = sorted({s.key for s in inside})
         if not here:
             continue
@@ -1199,31 +1701,47 @@ def _find_reviews(d: _Doc) -> None:
                 unlinked.append(w)
         if not linked and unlinked and k in named_upr and len(here) == 1:
             w = unlinked[0]
-            d.x.problems.append((w.begin, f"a UPR of {here[0]} in {d.text[w.begin:w.end]!r} is not in "
-                                          "the schedule of reviews (data/reference/upr-reviews.tsv): not linked"))
+            d.x.problems.append(
+                (
+                    w.begin,
+                    f"a UPR of {here[0]} in {d.text[w.begin : w.end]!r} is not in "
+                    "the schedule of reviews (data/reference/upr-reviews.tsv): not linked",
+                )
+            )
 
 
 # --- treaty actions ------------------------------------------------------------------------
 
-_VERB = re.compile(r"\b(?P<sig>sign(?:ed|s|ing)?|signature)\b|\b(?P<rat>ratif(?:y|ied|ies|ying|ication))\b"
-                   r"|\b(?P<acc>acced(?:e|ed|es|ing)|accession)\b", re.I)
-_NOT_DONE = re.compile(r"\b(?:not|never|yet to|will|would|should|shall|must|may|urge[sd]?|"
-                       r"recommend(?:ed|s)?|consider(?:ing|s)?|intend(?:s|ed)?|plan(?:s|ned)?|"
-                       r"process for the|process of)\b[^.;]{0,25}$", re.I)
+_VERB = re.compile(
+    r"\b(?P<sig>sign(?:ed|s|ing)?|signature)\b|\b(?P<rat>ratif(?:y|ied|ies|ying|ication))\b"
+    r"|\b(?P<acc>acced(?:e|ed|es|ing)|accession)\b",
+    re.I,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:not|never|yet to|will|would|should|shall|must|may|urge[sd]?|"
+    r"recommend(?:ed|s)?|consider(?:ing|s)?|intend(?:s|ed)?|plan(?:s|ned)?|"
+    r"process for the|process of)\b[^.;]{0,25}$",
+    re.I,
+)
 _ANAPHOR = re.compile(r"\b(?:both|them|these|all three|each)\b", re.I)
 
 
 def _find_actions(d: _Doc) -> None:
     ins = instruments()
     # in the text's order; two treaties named by one span ("the Covenants") in key order
-    treaties = sorted({s for s in d.x.spans if s.kind == "instrument"
-                       and ins[s.key].kind in ("Treaty", "OptionalProtocol")},
-                      key=lambda s: (s.begin, s.key))
+    treaties = sorted(
+        {
+            s
+            for s in d.x.spans
+            if s.kind == "instrument" and ins[s.key].kind in ("Treaty", "OptionalProtocol")
+        },
+        key=lambda s: (s.begin, s.key),
+    )
     t_begins = [s.begin for s in treaties]
     states = [s for s in d.x.spans if s.kind == "state"]
     s_begins = [s.begin for s in states]
     by_sentence: dict[int, list[re.Match[str]]] = defaultdict(list)
-    for v in _VERB.finditer(d.text):   # a verb is one word: it is in one sentence
+    for v in _VERB.finditer(d.text):  # a verb is one word: it is in one sentence
         k = d.sentence_index(v.start())
         if k >= 0:
             by_sentence[k].append(v)
@@ -1237,14 +1755,16 @@ def _find_actions(d: _Doc) -> None:
             ve = verbs[n + 1].start() if n + 1 < len(verbs) else se
             if _NOT_DONE.search(d.text[sb:vb]):
                 continue
-            kind = "Signature" if v.group("sig") else "Ratification" if v.group("rat") else "Accession"
+            kind = (
+                "Signature" if v.group("sig") else "Ratification" if v.group("rat") else "Accession"
+            )
             codes: list[tuple[str, int]] = []
-            for s in treaties[bisect.bisect_left(t_begins, vb):bisect.bisect_left(t_begins, ve)]:
+            for s in treaties[bisect.bisect_left(t_begins, vb) : bisect.bisect_left(t_begins, ve)]:
                 if s.key not in [c for c, _ in codes]:
                     codes.append((s.key, s.begin))
-            if not codes and _ANAPHOR.search(d.text[v.end():min(ve, v.end() + 20)]):
+            if not codes and _ANAPHOR.search(d.text[v.end() : min(ve, v.end() + 20)]):
                 codes = [(c, v.end()) for c in previous]
-            subject = states[bisect.bisect_left(s_begins, sb):bisect.bisect_left(s_begins, vb)]
+            subject = states[bisect.bisect_left(s_begins, sb) : bisect.bisect_left(s_begins, vb)]
             if not codes or not subject:
                 continue
             state = subject[-1].key

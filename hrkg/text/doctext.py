@@ -32,20 +32,73 @@ from hrkg.errors import LoaderError
 
 __all__ = ["Page", "read_page", "sentences", "line_of"]
 
-_MAGIC = [(b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
-          (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
-          (b"\x1f\x8b", "gzip-compressed"), (b"\xd0\xcf\x11\xe0", "an old Office document")]
+_MAGIC = [
+    (b"%PDF", "a PDF"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "gzip-compressed"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+]
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
 # A PDF is parsed whole before its text is used: these bound what one file may cost.
 MAX_PDF_PAGES = 2000
-MAX_PDF_TEXT = 20_000_000   # characters
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas",
-            "nav", "footer", "aside", "form", "button", "select", "head"}
-_BLOCK = {"p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5",
-          "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th",
-          "blockquote", "pre", "figure", "figcaption", "address", "hr", "body", "details",
-          "summary", "caption"}
+MAX_PDF_TEXT = 20_000_000  # characters
+_SKIPPED = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "canvas",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "head",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "body",
+    "details",
+    "summary",
+    "caption",
+}
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
 
 
@@ -56,9 +109,9 @@ class Page:
     text: str
     is_html: bool
     meta: dict[str, str] = field(default_factory=dict)  # title, date, publisher, source
-    notes: list[str] = field(default_factory=list)      # things a reader should know
+    notes: list[str] = field(default_factory=list)  # things a reader should know
     guessed: dict[str, str] = field(default_factory=dict)  # meta key -> where it was read
-    kind: str = "text"   # text | html | markdown | pdf
+    kind: str = "text"  # text | html | markdown | pdf
 
 
 def line_of(data: bytes | str, offset: int) -> tuple[int, int]:
@@ -83,17 +136,26 @@ def _declared_charset(data: bytes) -> str | None:
 
 def _decode(path: Path, data: bytes, declared: str | None, html: bool) -> tuple[str, list[str]]:
     notes: list[str] = []
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc), notes
     for magic, name in _MAGIC:
         if data.startswith(magic):
-            raise LoaderError(path, f"the file is {name}, not text; expected an HTML page or "
-                                    "plain text (nothing loaded from it)")
+            raise LoaderError(
+                path,
+                f"the file is {name}, not text; expected an HTML page or "
+                "plain text (nothing loaded from it)",
+            )
     if b"\x00" in data[:8192]:
-        raise LoaderError(path, "the file is binary (it holds NUL bytes); expected an HTML page "
-                                "or plain text (nothing loaded from it)")
+        raise LoaderError(
+            path,
+            "the file is binary (it holds NUL bytes); expected an HTML page "
+            "or plain text (nothing loaded from it)",
+        )
     try:
         return data.decode("utf-8"), notes
     except UnicodeDecodeError as exc:
@@ -104,17 +166,27 @@ def _decode(path: Path, data: bytes, declared: str | None, html: bool) -> tuple[
             text = data.decode(charset)
         except UnicodeDecodeError as exc:
             line, col = line_of(data, exc.start)
-            raise LoaderError(path, f"byte 0x{data[exc.start]:02X} at column {col} is not "
-                                    f"{charset}, the encoding the file declares (nothing loaded "
-                                    "from it)", line) from None
-        notes.append(f"not UTF-8: read as {charset}, the encoding "
-                     f"{'the sidecar' if declared else 'the page'} declares")
+            raise LoaderError(
+                path,
+                f"byte 0x{data[exc.start]:02X} at column {col} is not "
+                f"{charset}, the encoding the file declares (nothing loaded "
+                "from it)",
+                line,
+            ) from None
+        notes.append(
+            f"not UTF-8: read as {charset}, the encoding "
+            f"{'the sidecar' if declared else 'the page'} declares"
+        )
         return text, notes
     line, col = line_of(data, bad.start)
-    raise LoaderError(path, f"the file is not UTF-8 (byte 0x{data[bad.start]:02X} at column {col}) "
-                            "and declares no encoding; save it as UTF-8, or declare its charset "
-                            "(HTML <meta charset>, or \"encoding\" in the sidecar). Nothing loaded "
-                            "from it", line)
+    raise LoaderError(
+        path,
+        f"the file is not UTF-8 (byte 0x{data[bad.start]:02X} at column {col}) "
+        "and declares no encoding; save it as UTF-8, or declare its charset "
+        '(HTML <meta charset>, or "encoding" in the sidecar). Nothing loaded '
+        "from it",
+        line,
+    )
 
 
 def _control_share(text: str) -> float:
@@ -127,8 +199,9 @@ def read_page(path: Path, data: bytes | None = None, encoding: str | None = None
     """The text and metadata of the document at ``path`` (``data``: its bytes, if read)."""
     data = path.read_bytes() if data is None else data
     if not data.strip():
-        raise LoaderError(path, "the file is empty; expected an HTML page or plain text "
-                                "(nothing loaded from it)")
+        raise LoaderError(
+            path, "the file is empty; expected an HTML page or plain text (nothing loaded from it)"
+        )
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return _pdf(path, data)
@@ -136,8 +209,11 @@ def read_page(path: Path, data: bytes | None = None, encoding: str | None = None
     html = path.suffix.lower() in _HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html"))
     text, notes = _decode(path, data, encoding, html)
     if _control_share(text) > 0.01:
-        raise LoaderError(path, "the file is binary (control characters in its text); expected "
-                                "an HTML page or plain text (nothing loaded from it)")
+        raise LoaderError(
+            path,
+            "the file is binary (control characters in its text); expected "
+            "an HTML page or plain text (nothing loaded from it)",
+        )
     if suffix in MARKDOWN_SUFFIXES:
         page = _markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
         page.notes[:0] = notes
@@ -192,7 +268,7 @@ def _html(source: str) -> Page:
     text = re.sub(r"[ \t]{2,}", " ", text)
     notes = []
     for tag in ("script", "style", "noscript", "iframe", "object"):
-        n = len(tree.css(tag))   # in the head too, which is skipped whole
+        n = len(tree.css(tag))  # in the head too, which is skipped whole
         if n:
             notes.append(f"{n} <{tag}> element(s) skipped: code, not text")
     meta, guessed = meta_and_guessed
@@ -231,9 +307,16 @@ def _html_meta(tree) -> tuple[dict[str, str], dict[str, str]]:
             if heading:
                 out["title"], how["title"] = heading[:300], f"the first <{tag}> heading"
                 break
-    for key in ("article:published_time", "date", "dcterms.date", "dc.date", "datepublished",
-                "dc.date.issued", "pubdate"):
-        if (d := _iso_date(metas.get(key, ""))):
+    for key in (
+        "article:published_time",
+        "date",
+        "dcterms.date",
+        "dc.date",
+        "datepublished",
+        "dc.date.issued",
+        "pubdate",
+    ):
+        if d := _iso_date(metas.get(key, "")):
             out["date"], how["date"] = d, f"the page's <meta> {key}"
             break
     else:
@@ -249,7 +332,9 @@ def _html_meta(tree) -> tuple[dict[str, str], dict[str, str]]:
     if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", lang):
         out["language"], how["language"] = lang, "the <html lang> attribute"
     canonical = tree.css_first('link[rel="canonical"]')
-    url = (canonical.attributes.get("href") if canonical is not None else None) or metas.get("og:url")
+    url = (canonical.attributes.get("href") if canonical is not None else None) or metas.get(
+        "og:url"
+    )
     if url and re.match(r"https?://", url):
         out["source"], how["source"] = url.strip(), "the page's canonical link"
     return out, how
@@ -258,8 +343,14 @@ def _html_meta(tree) -> tuple[dict[str, str], dict[str, str]]:
 # --- Markdown ------------------------------------------------------------------------------
 
 _FRONT = re.compile(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
-_FRONT_KEYS = {"title": "title", "date": "date", "publisher": "publisher", "author": "publisher",
-               "lang": "language", "language": "language"}
+_FRONT_KEYS = {
+    "title": "title",
+    "date": "date",
+    "publisher": "publisher",
+    "author": "publisher",
+    "lang": "language",
+    "language": "language",
+}
 
 
 def front_matter(source: str) -> tuple[dict[str, str], int]:
@@ -276,13 +367,18 @@ def front_matter(source: str) -> tuple[dict[str, str], int]:
         if kv:
             key = kv.group(1).lower()
             out[key] = kv.group(2).strip()
-        elif key and line.startswith((" ", "\t")) and line.strip() \
-                and not line.strip().startswith("- "):
+        elif (
+            key
+            and line.startswith((" ", "\t"))
+            and line.strip()
+            and not line.strip().startswith("- ")
+        ):
             out[key] = (out[key] + " " + line.strip()).strip()
         else:
             key = None
-    scalars = {k: v.strip("'\"") for k, v in out.items()
-               if v and not v.startswith(("[", "{", "|", ">"))}
+    scalars = {
+        k: v.strip("'\"") for k, v in out.items() if v and not v.startswith(("[", "{", "|", ">"))
+    }
     return scalars, m.end()
 
 
@@ -319,19 +415,26 @@ def _unwrap(page: str) -> str:
     is blank, short (a heading, a paragraph's last line: under two thirds of the page's usual
     line) or ends a sentence, or this one opens a numbered paragraph or a heading; a word
     hyphenated at the end of a line is joined again, hyphen kept ("Inter-|Ministerial")."""
-    lines = [re.sub(r"[ \t]+", " ", raw).strip()
-             for raw in page.replace("\r", "\n").replace("\xa0", " ").split("\n")]
+    lines = [
+        re.sub(r"[ \t]+", " ", raw).strip()
+        for raw in page.replace("\r", "\n").replace("\xa0", " ").split("\n")
+    ]
     widths = sorted(len(ln) for ln in lines if ln)
     usual = widths[int(len(widths) * 0.8)] if widths else 0
     out: list[str] = []
-    last = 0   # the length of the last line added, as the PDF had it
+    last = 0  # the length of the last line added, as the PDF had it
     for line in lines:
         if not line:
             if out and out[-1]:
                 out.append("")
             continue
-        if out and out[-1] and last >= 0.66 * usual and not _PARAGRAPH_START.match(line) and not (
-                re.search(r"[.!?:;][”\"’)]?$", out[-1]) and line[:1].isupper()):
+        if (
+            out
+            and out[-1]
+            and last >= 0.66 * usual
+            and not _PARAGRAPH_START.match(line)
+            and not (re.search(r"[.!?:;][”\"’)]?$", out[-1]) and line[:1].isupper())
+        ):
             glue = "" if re.search(r"[A-Za-z]-$", out[-1]) and line[:1].isalpha() else " "
             out[-1] += glue + line
         else:
@@ -357,23 +460,33 @@ def _pdf(path: Path, data: bytes) -> Page:
     from pypdf.errors import PdfReadError, PyPdfError
 
     if b"%PDF-" not in data[:1024]:
-        raise LoaderError(path, "not a PDF (no %PDF- header in its first kilobyte); expected a "
-                                "PDF (nothing loaded from it)")
+        raise LoaderError(
+            path,
+            "not a PDF (no %PDF- header in its first kilobyte); expected a "
+            "PDF (nothing loaded from it)",
+        )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise LoaderError(path, "the PDF is encrypted; expected an open PDF (nothing loaded "
-                                    "from it)")
+            raise LoaderError(
+                path, "the PDF is encrypted; expected an open PDF (nothing loaded from it)"
+            )
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise LoaderError(path, f"the PDF has {len(reader.pages)} pages, more than the "
-                                    f"{MAX_PDF_PAGES} a document may have (nothing loaded from it)")
+            raise LoaderError(
+                path,
+                f"the PDF has {len(reader.pages)} pages, more than the "
+                f"{MAX_PDF_PAGES} a document may have (nothing loaded from it)",
+            )
         pages, size = [], 0
         for page in reader.pages:
             text = page.extract_text() or ""
             size += len(text)
             if size > MAX_PDF_TEXT:
-                raise LoaderError(path, f"the PDF's text is longer than {MAX_PDF_TEXT} "
-                                        "characters (nothing loaded from it)")
+                raise LoaderError(
+                    path,
+                    f"the PDF's text is longer than {MAX_PDF_TEXT} "
+                    "characters (nothing loaded from it)",
+                )
             pages.append(text)
         info = {k: str(v) for k, v in (reader.metadata or {}).items()}
         created = reader.metadata.creation_date if reader.metadata else None
@@ -381,19 +494,37 @@ def _pdf(path: Path, data: bytes) -> Page:
         lang = str(root.get_object().get("/Lang") or "") if root is not None else ""
     except LoaderError:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
-            RecursionError, ZeroDivisionError) as exc:
-        raise LoaderError(path, f"the PDF cannot be read ({type(exc).__name__}: {exc}); is it "
-                                "cut short? (nothing loaded from it)") from None
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+        ZeroDivisionError,
+    ) as exc:
+        raise LoaderError(
+            path,
+            f"the PDF cannot be read ({type(exc).__name__}: {exc}); is it "
+            "cut short? (nothing loaded from it)",
+        ) from None
     text = "\n\n".join(t for t in (_unwrap(p) for p in pages) if t)
     if not text.strip():
-        raise LoaderError(path, "the PDF holds no text (a scanned image?); expected a PDF with "
-                                "text (nothing loaded from it)")
+        raise LoaderError(
+            path,
+            "the PDF holds no text (a scanned image?); expected a PDF with "
+            "text (nothing loaded from it)",
+        )
     if _control_share(text) > 0.01:
-        raise LoaderError(path, "the PDF's text is mostly control characters (a font without a "
-                                "Unicode map?); nothing loaded from it")
+        raise LoaderError(
+            path,
+            "the PDF's text is mostly control characters (a font without a "
+            "Unicode map?); nothing loaded from it",
+        )
     meta, how = {}, {}
-    if (title := _pdf_title(info, text)):
+    if title := _pdf_title(info, text):
         meta["title"], how["title"] = title
     if created is not None:
         meta["date"], how["date"] = created.date().isoformat(), "the PDF's creation date"
@@ -404,13 +535,38 @@ def _pdf(path: Path, data: bytes) -> Page:
 
 # --- sentences -----------------------------------------------------------------------------
 
-_ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,4}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|para|paras|H\.E|Jr|Sr|"
-                     r"Inc|Ltd|Co|Gen|Gov|Sen|Rep|Amb|Prof|vs|etc|cf|e\.g|i\.e|Jan|Feb|Mar|Apr|"
-                     r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$")
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,4}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|para|paras|H\.E|Jr|Sr|"
+    r"Inc|Ltd|Co|Gen|Gov|Sen|Rep|Amb|Prof|vs|etc|cf|e\.g|i\.e|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
+)
 
 
-_STARTERS = {"The", "These", "This", "That", "Those", "It", "Its", "He", "She", "They", "We",
-             "In", "On", "At", "For", "But", "And", "As", "A", "An", "There", "Under", "With"}
+_STARTERS = {
+    "The",
+    "These",
+    "This",
+    "That",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "In",
+    "On",
+    "At",
+    "For",
+    "But",
+    "And",
+    "As",
+    "A",
+    "An",
+    "There",
+    "Under",
+    "With",
+}
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -424,7 +580,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             head = line[: b.start() + 1]
             if _ABBREV.search(head[-12:]):
                 # "U.S. Department": one sentence; "... the D.P.R.K. These reports": two
-                nxt = re.match(r"\w+", line[b.end():])
+                nxt = re.match(r"\w+", line[b.end() :])
                 if not (re.search(r"(?:[A-Z]\.){2,}$", head) and nxt and nxt.group() in _STARTERS):
                     continue
             end = m.start() + b.start() + len(b.group().rstrip())

@@ -40,8 +40,14 @@ from hrkg.terms import slug
 
 __all__ = ["FetchError", "Fetched", "fetch", "add", "Added", "TYPES"]
 
-TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
-         "text/markdown": ".md", "text/x-markdown": ".md", "application/pdf": ".pdf"}
+TYPES = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/x-markdown": ".md",
+    "application/pdf": ".pdf",
+}
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -51,12 +57,12 @@ class FetchError(HrkgError):
 
 @dataclass(frozen=True)
 class Fetched:
-    url: str            # the URL asked for
-    final: str          # the URL the body came from, after redirects
+    url: str  # the URL asked for
+    final: str  # the URL the body came from, after redirects
     body: bytes
-    content_type: str   # without parameters, lower case
+    content_type: str  # without parameters, lower case
     charset: str | None
-    retrieved: str      # ISO 8601 UTC
+    retrieved: str  # ISO 8601 UTC
 
     @property
     def sha256(self) -> str:
@@ -68,8 +74,9 @@ def _checked(url: str, original: str) -> tuple[str, str, int | None, str]:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         where = "" if url == original else f" (a redirect from {original})"
-        raise FetchError(f"{url}{where}: only http and https URLs are fetched, not "
-                         f"{scheme or 'a relative URL'}:")
+        raise FetchError(
+            f"{url}{where}: only http and https URLs are fetched, not {scheme or 'a relative URL'}:"
+        )
     try:
         port = parts.port
     except ValueError:
@@ -80,8 +87,9 @@ def _checked(url: str, original: str) -> tuple[str, str, int | None, str]:
     return scheme, parts.hostname, port, target
 
 
-def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
-          max_redirects: int = 5) -> Fetched:
+def fetch(
+    url: str, max_bytes: int = 20 << 20, timeout: float = 30.0, max_redirects: int = 5
+) -> Fetched:
     """GET ``url`` within the limits the module describes; the body and what the server
     said it is. Raises :class:`FetchError` naming the URL and the limit it passed."""
     deadline = time.monotonic() + timeout
@@ -95,8 +103,9 @@ def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
         conn = cls(host, port, timeout=remaining)
         timed_out = threading.Event()
 
-        def stop(conn: http.client.HTTPConnection = conn,
-                 flag: threading.Event = timed_out) -> None:
+        def stop(
+            conn: http.client.HTTPConnection = conn, flag: threading.Event = timed_out
+        ) -> None:
             flag.set()
             sock = conn.sock
             if sock is not None:
@@ -109,10 +118,16 @@ def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
         watchdog.daemon = True
         watchdog.start()
         try:
-            conn.request("GET", target, headers={
-                "Accept-Encoding": "identity", "User-Agent": f"hrkg/{__version__}",
-                "Accept": "text/html, application/xhtml+xml, application/pdf, text/markdown, "
-                          "text/plain;q=0.9"})
+            conn.request(
+                "GET",
+                target,
+                headers={
+                    "Accept-Encoding": "identity",
+                    "User-Agent": f"hrkg/{__version__}",
+                    "Accept": "text/html, application/xhtml+xml, application/pdf, text/markdown, "
+                    "text/plain;q=0.9",
+                },
+            )
             resp = conn.getresponse()
             if resp.status in _REDIRECTS:
                 location = resp.getheader("Location")
@@ -124,20 +139,26 @@ def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
                 raise FetchError(f"{current}: the server answered {resp.status} {resp.reason}")
             encoding = (resp.getheader("Content-Encoding") or "identity").strip().lower()
             if encoding not in ("identity", ""):
-                raise FetchError(f"{current}: the answer is compressed ({encoding}) though "
-                                 "none was asked for; not inflated, not saved")
+                raise FetchError(
+                    f"{current}: the answer is compressed ({encoding}) though "
+                    "none was asked for; not inflated, not saved"
+                )
             raw_type = resp.getheader("Content-Type") or ""
             ctype = raw_type.split(";")[0].strip().lower()
             if ctype not in TYPES:
-                raise FetchError(f"{current}: content type {ctype or 'none'!r} is not one hrkg "
-                                 f"reads; expected one of {', '.join(sorted(TYPES))}")
+                raise FetchError(
+                    f"{current}: content type {ctype or 'none'!r} is not one hrkg "
+                    f"reads; expected one of {', '.join(sorted(TYPES))}"
+                )
             length = resp.getheader("Content-Length")
             if length is not None:
                 if not length.strip().isdigit():
                     raise FetchError(f"{current}: Content-Length {length!r} is not a number")
                 if int(length) > max_bytes:
-                    raise FetchError(f"{current}: {int(length)} bytes announced, more than the "
-                                     f"{max_bytes} allowed (--max-mb); nothing read")
+                    raise FetchError(
+                        f"{current}: {int(length)} bytes announced, more than the "
+                        f"{max_bytes} allowed (--max-mb); nothing read"
+                    )
             body = bytearray()
             while True:
                 chunk = resp.read(min(65536, max_bytes + 1 - len(body)))
@@ -145,14 +166,21 @@ def fetch(url: str, max_bytes: int = 20 << 20, timeout: float = 30.0,
                     break
                 body += chunk
                 if len(body) > max_bytes:
-                    raise FetchError(f"{current}: the body is larger than the {max_bytes} bytes "
-                                     "allowed (--max-mb); not saved")
+                    raise FetchError(
+                        f"{current}: the body is larger than the {max_bytes} bytes "
+                        "allowed (--max-mb); not saved"
+                    )
             if timed_out.is_set():
                 raise FetchError(f"{url}: not complete within {timeout:g} s")
             charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", raw_type, re.I)
-            return Fetched(url, current, bytes(body), ctype,
-                           charset.group(1) if charset else None,
-                           time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            return Fetched(
+                url,
+                current,
+                bytes(body),
+                ctype,
+                charset.group(1) if charset else None,
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            )
         except FetchError:
             raise
         except (OSError, http.client.HTTPException, ValueError) as exc:
@@ -194,22 +222,34 @@ def save(fetched: Fetched, folder: Path) -> tuple[Path, bool]:
             return path, True
     else:
         raise FetchError(f"{fetched.url}: 999 files named {stem}-N{suffix} already")
-    sidecar = {"source": fetched.final, "retrieved": fetched.retrieved, "sha256": fetched.sha256,
-               "content_type": fetched.content_type, "bytes": len(fetched.body)}
+    sidecar = {
+        "source": fetched.final,
+        "retrieved": fetched.retrieved,
+        "sha256": fetched.sha256,
+        "content_type": fetched.content_type,
+        "bytes": len(fetched.body),
+    }
     if fetched.final != fetched.url:
         sidecar["requested"] = fetched.url
     if fetched.charset and fetched.content_type != "application/pdf":
         sidecar["encoding"] = fetched.charset
-    for target, data in ((path.with_name(path.stem + ".meta.json"),
-                          (json.dumps(sidecar, indent=1) + "\n").encode()), (path, fetched.body)):
+    for target, data in (
+        (path.with_name(path.stem + ".meta.json"), (json.dumps(sidecar, indent=1) + "\n").encode()),
+        (path, fetched.body),
+    ):
         tmp = target.with_name(f".{target.name}.part")
         tmp.write_bytes(data)
         os.replace(tmp, target)
     return path, False
 
 
-def add(urls: Iterable[str], data: Path, max_bytes: int = 20 << 20, timeout: float = 30.0,
-        max_redirects: int = 5) -> list[Added]:
+def add(
+    urls: Iterable[str],
+    data: Path,
+    max_bytes: int = 20 << 20,
+    timeout: float = 30.0,
+    max_redirects: int = 5,
+) -> list[Added]:
     """Fetch each URL into ``data/documents/``; one result per URL, refusals included."""
     out = []
     for url in urls:

@@ -49,15 +49,16 @@ class Candidate(Generic[K]):
 
 @dataclass(frozen=True)
 class Match:
-    item: int          # index into the items
-    candidate: int     # index into the candidates
+    item: int  # index into the items
+    candidate: int  # index into the candidates
     score: float
 
 
 def _state_overlap(items: Sequence[Candidate], candidates: Sequence[Candidate]) -> np.ndarray:
     """True where the item names no resolved state or shares one with the candidate."""
-    codes = {c: n for n, c in enumerate(sorted({s for x in (*items, *candidates)
-                                                 for s in x.states}))}
+    codes = {
+        c: n for n, c in enumerate(sorted({s for x in (*items, *candidates) for s in x.states}))
+    }
     left = np.zeros((len(items), len(codes) or 1), dtype=np.float32)
     right = np.zeros((len(candidates), len(codes) or 1), dtype=np.float32)
     for row, x in enumerate(items):
@@ -69,8 +70,9 @@ def _state_overlap(items: Sequence[Candidate], candidates: Sequence[Candidate]) 
     return overlap
 
 
-def match(items: Sequence[Candidate], candidates: Sequence[Candidate],
-          threshold: float = THRESHOLD) -> tuple[list[Match], list[int], list[int]]:
+def match(
+    items: Sequence[Candidate], candidates: Sequence[Candidate], threshold: float = THRESHOLD
+) -> tuple[list[Match], list[int], list[int]]:
     """Pairs (best first taken), the items left unmatched, the candidates left unmatched."""
     if not items or not candidates:
         return [], list(range(len(items))), list(range(len(candidates)))
@@ -103,8 +105,11 @@ def match(items: Sequence[Candidate], candidates: Sequence[Candidate],
         taken.add(item)
         out.append(Match(item, cand, round(value, 1)))
     out.sort(key=lambda m: m.item)
-    return (out, [i for i in range(len(items)) if i not in taken],
-            [j for j in range(len(candidates)) if j not in claimed])
+    return (
+        out,
+        [i for i in range(len(items)) if i not in taken],
+        [j for j in range(len(candidates)) if j not in claimed],
+    )
 
 
 # Recommendations of two reviews of the same state (not the same recommendation from two
@@ -117,8 +122,9 @@ SIMILAR = 85.0
 _SIMILAR_MIN_WORDS = 5  # "Ratify CAT" is among the words of too many recommendations
 
 
-def similar(later: Sequence[Candidate], earlier: Sequence[Candidate],
-            threshold: float = SIMILAR) -> list[Match]:
+def similar(
+    later: Sequence[Candidate], earlier: Sequence[Candidate], threshold: float = SIMILAR
+) -> list[Match]:
     """Every pair (later item, earlier candidate) with a recommending state in common and
     texts that say nearly the same; all pairs, not one partner each."""
     if not later or not earlier:
@@ -128,8 +134,11 @@ def similar(later: Sequence[Candidate], earlier: Sequence[Candidate],
     score = process.cdist(a, b, scorer=fuzz.token_set_ratio, dtype=np.float32)
     out = []
     for i, j in zip(*np.nonzero(score >= threshold), strict=True):
-        if (later[i].states & earlier[j].states and len(a[i].split()) >= _SIMILAR_MIN_WORDS
-                and len(b[j].split()) >= _SIMILAR_MIN_WORDS):
+        if (
+            later[i].states & earlier[j].states
+            and len(a[i].split()) >= _SIMILAR_MIN_WORDS
+            and len(b[j].split()) >= _SIMILAR_MIN_WORDS
+        ):
             out.append(Match(int(i), int(j), round(float(score[i, j]), 1)))
     return sorted(out, key=lambda m: (m.item, m.candidate))
 
@@ -143,19 +152,19 @@ def similar(later: Sequence[Candidate], earlier: Sequence[Candidate],
 # counts (partial ratio, or token set ratio for the reworded clusters); measured on the
 # corpus: genuine fragments score 60-100, the rest of the report-only items below 55.
 FRAGMENT_THRESHOLD = 60.0
-_FRAGMENT_SURE = 80.0     # a lone fragment of a paragraph, or one that names no state
+_FRAGMENT_SURE = 80.0  # a lone fragment of a paragraph, or one that names no state
 _FRAGMENT_MIN_LENGTH = 15
-_SAME_WORDS = 95.0        # the same words, up to punctuation and a slip
-_SPLIT = 90.0             # UPR Info's words all in the item (it split the item by state)
+_SAME_WORDS = 95.0  # the same words, up to punctuation and a slip
+_SPLIT = 90.0  # UPR Info's words all in the item (it split the item by state)
 _BRACKETS = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
 
 
 @dataclass(frozen=True)
 class Fold:
-    item: int          # index into the items
-    candidate: int     # index into the candidates
+    item: int  # index into the items
+    candidate: int  # index into the candidates
     score: float
-    rule: str          # "part of a matched paragraph" | "paragraph held whole"
+    rule: str  # "part of a matched paragraph" | "paragraph held whole"
 
 
 def _words(item: str) -> str:
@@ -172,8 +181,13 @@ def _fragment_score(item: str, whole: str) -> float:
     return max(part, fuzz.token_set_ratio(a, b))
 
 
-def fold(items: Sequence[Candidate], candidates: Sequence[Candidate], matches: Sequence[Match],
-         paragraphs: Sequence[str], threshold: float = FRAGMENT_THRESHOLD) -> list[Fold]:
+def fold(
+    items: Sequence[Candidate],
+    candidates: Sequence[Candidate],
+    matches: Sequence[Match],
+    paragraphs: Sequence[str],
+    threshold: float = FRAGMENT_THRESHOLD,
+) -> list[Fold]:
     """The unmatched items that are fragments of a paragraph UPR Info holds whole.
 
     An unmatched item folds into a UPR Info recommendation that another item of its
@@ -202,17 +216,30 @@ def fold(items: Sequence[Candidate], candidates: Sequence[Candidate], matches: S
         for i in members:
             item = items[i]
             best: tuple[float, int, str] | None = None
-            options = [(m.candidate, "part of a matched paragraph",
-                        threshold if item.states and item.states & items[m.item].states
-                        and item.states <= candidates[m.candidate].states else _FRAGMENT_SURE)
-                       for m in siblings
-                       if not item.states or item.states & candidates[m.candidate].states]
+            options = [
+                (
+                    m.candidate,
+                    "part of a matched paragraph",
+                    threshold
+                    if item.states
+                    and item.states & items[m.item].states
+                    and item.states <= candidates[m.candidate].states
+                    else _FRAGMENT_SURE,
+                )
+                for m in siblings
+                if not item.states or item.states & candidates[m.candidate].states
+            ]
             if item.states:
                 cluster = len(members) > 1 and len(states) > 1
-                options += [(j, "paragraph held whole",
-                             threshold if cluster and states <= candidates[j].states
-                             else _FRAGMENT_SURE)
-                            for j in sorted(free) if item.states <= candidates[j].states]
+                options += [
+                    (
+                        j,
+                        "paragraph held whole",
+                        threshold if cluster and states <= candidates[j].states else _FRAGMENT_SURE,
+                    )
+                    for j in sorted(free)
+                    if item.states <= candidates[j].states
+                ]
             for j, rule, need in options:
                 score = _fragment_score(item.text, candidates[j].text)
                 if score >= need and (best is None or score > best[0]):
@@ -229,8 +256,13 @@ def fold(items: Sequence[Candidate], candidates: Sequence[Candidate], matches: S
     return out
 
 
-def _same_words(item: Candidate, candidates: Sequence[Candidate], matches: Sequence[Match],
-                items: Sequence[Candidate], free: set[int]) -> tuple[float, int, str] | None:
+def _same_words(
+    item: Candidate,
+    candidates: Sequence[Candidate],
+    matches: Sequence[Match],
+    items: Sequence[Candidate],
+    free: set[int],
+) -> tuple[float, int, str] | None:
     """A report item with the very words of a UPR Info recommendation of its review:
     "repeated in the report" where another item with a state of it matched that
     recommendation (the report gives it in two paragraphs); "same words, another state"
@@ -274,8 +306,9 @@ def _part_of(item: Candidate, candidates: Sequence[Candidate]) -> tuple[float, i
     return best
 
 
-def _split(item: Candidate, candidates: Sequence[Candidate], free: set[int]
-           ) -> tuple[float, int, str] | None:
+def _split(
+    item: Candidate, candidates: Sequence[Candidate], free: set[int]
+) -> tuple[float, int, str] | None:
     """A report item of several states that UPR Info splits into recommendations of some of
     them ("Sign (Uganda) and ratify (Costa Rica, Netherlands, Sweden, Uganda) OP-CAT": UPR
     Info's "Ratify OP-CAT" of three states and "Sign and ratify OP-CAT" of Uganda). The item

@@ -46,37 +46,102 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from hrkg.errors import ShapeError
 from hrkg.validation.prebinding import TOKEN, PrebindingError, analyse
 
-__all__ = ["TooManyResults", "SUPPORTED", "SEVERITY_NAMES", "Finding", "Validator", "nt",
-           "path_text", "component_name"]
+__all__ = [
+    "TooManyResults",
+    "SUPPORTED",
+    "SEVERITY_NAMES",
+    "Finding",
+    "Validator",
+    "nt",
+    "path_text",
+    "component_name",
+]
 
 Node = rdflib.term.Node
 
 # parameters that carry no constraint (or are read with the constraint they belong to)
-_DESCRIPTIVE = {SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order,
-                SH.group, SH.defaultValue, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-                SH.targetObjectsOf, SH.target, SH.property, SH.path, SH.prefixes, SH.declare,
-                SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount,
-                SH.qualifiedValueShapesDisjoint, SH.parameter, SH.labelTemplate,
-                SH.nodeValidator, SH.propertyValidator, SH.validator, SH.select, SH.ask,
-                SH.shapesGraph, SH.suggestedShapesGraph, SH.entailment, SH.optional}
-_VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minLength,
-          SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
-          SH.languageIn}
+_DESCRIPTIVE = {
+    SH.name,
+    SH.description,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.target,
+    SH.property,
+    SH.path,
+    SH.prefixes,
+    SH.declare,
+    SH.flags,
+    SH.ignoredProperties,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+    SH.parameter,
+    SH.labelTemplate,
+    SH.nodeValidator,
+    SH.propertyValidator,
+    SH.validator,
+    SH.select,
+    SH.ask,
+    SH.shapesGraph,
+    SH.suggestedShapesGraph,
+    SH.entailment,
+    SH.optional,
+}
+_VALUE = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH["in"],
+    SH.pattern,
+    SH.minLength,
+    SH.maxLength,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.languageIn,
+}
 _LOGICAL = {SH["or"], SH["and"], SH["not"], SH.xone, SH.node}
 _PAIR = {SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals}
 _FOCUS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue, SH.qualifiedValueShape}
 SUPPORTED = frozenset(_VALUE | _LOGICAL | _PAIR | _FOCUS | {SH.sparql, SH.closed})
 
 _COMPONENT = {
-    SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind", SH["in"]: "In",
-    SH.pattern: "Pattern", SH.minLength: "MinLength", SH.maxLength: "MaxLength",
-    SH.minInclusive: "MinInclusive", SH.maxInclusive: "MaxInclusive",
-    SH.minExclusive: "MinExclusive", SH.maxExclusive: "MaxExclusive",
-    SH.languageIn: "LanguageIn", SH["or"]: "Or", SH["and"]: "And", SH["not"]: "Not",
-    SH.xone: "Xone", SH.node: "Node", SH.minCount: "MinCount", SH.maxCount: "MaxCount",
-    SH.uniqueLang: "UniqueLang", SH.hasValue: "HasValue", SH.sparql: "SPARQL",
-    SH.closed: "Closed", SH.equals: "Equals", SH.disjoint: "Disjoint",
-    SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals",
+    SH["class"]: "Class",
+    SH.datatype: "Datatype",
+    SH.nodeKind: "NodeKind",
+    SH["in"]: "In",
+    SH.pattern: "Pattern",
+    SH.minLength: "MinLength",
+    SH.maxLength: "MaxLength",
+    SH.minInclusive: "MinInclusive",
+    SH.maxInclusive: "MaxInclusive",
+    SH.minExclusive: "MinExclusive",
+    SH.maxExclusive: "MaxExclusive",
+    SH.languageIn: "LanguageIn",
+    SH["or"]: "Or",
+    SH["and"]: "And",
+    SH["not"]: "Not",
+    SH.xone: "Xone",
+    SH.node: "Node",
+    SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount",
+    SH.uniqueLang: "UniqueLang",
+    SH.hasValue: "HasValue",
+    SH.sparql: "SPARQL",
+    SH.closed: "Closed",
+    SH.equals: "Equals",
+    SH.disjoint: "Disjoint",
+    SH.lessThan: "LessThan",
+    SH.lessThanOrEquals: "LessThanOrEquals",
 }
 _QMIN = SH.QualifiedMinCountConstraintComponent
 _QMAX = SH.QualifiedMaxCountConstraintComponent
@@ -91,11 +156,19 @@ _INT = r"^[+-]?[0-9]+$"
 # lexical forms that rdflib (and so pySHACL) accepts as well-typed; others only need to be
 # literals of the datatype (Oxigraph keeps an ill-formed literal as it was written)
 _LEXICAL = {
-    XSD.integer: _INT, XSD.int: _INT, XSD.long: _INT, XSD.short: _INT, XSD.byte: _INT,
-    XSD.nonNegativeInteger: r"^[+]?[0-9]+$|^-0+$", XSD.positiveInteger: r"^[+]?0*[1-9][0-9]*$",
-    XSD.nonPositiveInteger: r"^-[0-9]+$|^[+]?0+$", XSD.negativeInteger: r"^-0*[1-9][0-9]*$",
-    XSD.unsignedInt: r"^[+]?[0-9]+$", XSD.unsignedLong: r"^[+]?[0-9]+$",
-    XSD.unsignedShort: r"^[+]?[0-9]+$", XSD.unsignedByte: r"^[+]?[0-9]+$",
+    XSD.integer: _INT,
+    XSD.int: _INT,
+    XSD.long: _INT,
+    XSD.short: _INT,
+    XSD.byte: _INT,
+    XSD.nonNegativeInteger: r"^[+]?[0-9]+$|^-0+$",
+    XSD.positiveInteger: r"^[+]?0*[1-9][0-9]*$",
+    XSD.nonPositiveInteger: r"^-[0-9]+$|^[+]?0+$",
+    XSD.negativeInteger: r"^-0*[1-9][0-9]*$",
+    XSD.unsignedInt: r"^[+]?[0-9]+$",
+    XSD.unsignedLong: r"^[+]?[0-9]+$",
+    XSD.unsignedShort: r"^[+]?[0-9]+$",
+    XSD.unsignedByte: r"^[+]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$",
     XSD.double: r"^([+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
     XSD.float: r"^([+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
@@ -103,15 +176,23 @@ _LEXICAL = {
     XSD.date: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.dateTime: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T[0-9]{2}:[0-9]{2}"
-                  r":[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    r":[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.time: r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
 }
-_RANGE = {XSD.int: (-2**31, 2**31 - 1), XSD.long: (-2**63, 2**63 - 1),
-          XSD.short: (-2**15, 2**15 - 1), XSD.byte: (-128, 127),
-          XSD.unsignedInt: (0, 2**32 - 1), XSD.unsignedLong: (0, 2**64 - 1),
-          XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255)}
+_RANGE = {
+    XSD.int: (-(2**31), 2**31 - 1),
+    XSD.long: (-(2**63), 2**63 - 1),
+    XSD.short: (-(2**15), 2**15 - 1),
+    XSD.byte: (-128, 127),
+    XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedLong: (0, 2**64 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1),
+    XSD.unsignedByte: (0, 255),
+}
 _NODE_KIND: dict[rdflib.term.Node, str] = {
-    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
@@ -121,11 +202,15 @@ _TYPE = f"<{RDF.type}>"
 # "5"^^xsd:int as "5"^^xsd:integer) is loaded under this prefix of its datatype, so that
 # values are compared and reported as written (hrkg.validation.validate decides which)
 AS_WRITTEN = "urn:hrkg:as-written:"
-RECAST = frozenset(str(XSD[t]) for t in (
-    "integer decimal double float boolean int long short byte nonNegativeInteger "
-    "positiveInteger nonPositiveInteger negativeInteger unsignedInt unsignedLong "
-    "unsignedShort unsignedByte dateTime dateTimeStamp date time gYear gYearMonth gMonth "
-    "gDay gMonthDay duration yearMonthDuration dayTimeDuration").split())
+RECAST = frozenset(
+    str(XSD[t])
+    for t in (
+        "integer decimal double float boolean int long short byte nonNegativeInteger "
+        "positiveInteger nonPositiveInteger negativeInteger unsignedInt unsignedLong "
+        "unsignedShort unsignedByte dateTime dateTimeStamp date time gYear gYearMonth gMonth "
+        "gDay gMonthDay duration yearMonthDuration dayTimeDuration"
+    ).split()
+)
 
 
 def _decode(text: str) -> str:
@@ -139,14 +224,15 @@ def _int(term: object) -> int:
 
 def _true(term: object) -> bool:
     """The literal true only (not "1"^^xsd:boolean: the W3C suite tests that)."""
-    return (isinstance(term, rdflib.Literal) and str(term) == "true"
-            and term.datatype == XSD.boolean)
+    return isinstance(term, rdflib.Literal) and str(term) == "true" and term.datatype == XSD.boolean
+
+
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-_MAX_DEPTH = 24          # nesting of shapes through sh:node, sh:or ...: deeper is recursion
-_SCAN_RATIO = 16         # scan a predicate rather than look up from the focus nodes up to this
-                         # many times their number (a row scanned costs 0.7 us, a lookup
-                         # 4 us in memory and 15 us on disk)
-_MATERIALISE = 5000      # focus sets of SPARQL targets up to this size become VALUES
+_MAX_DEPTH = 24  # nesting of shapes through sh:node, sh:or ...: deeper is recursion
+_SCAN_RATIO = 16  # scan a predicate rather than look up from the focus nodes up to this
+# many times their number (a row scanned costs 0.7 us, a lookup
+# 4 us in memory and 15 us on disk)
+_MATERIALISE = 5000  # focus sets of SPARQL targets up to this size become VALUES
 
 
 def nt(term: rdflib.term.Node | None) -> str:
@@ -158,8 +244,13 @@ def nt(term: rdflib.term.Node | None) -> str:
     if isinstance(term, rdflib.BNode):
         return f"_:{term}"
     if isinstance(term, rdflib.Literal):
-        body = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r"))
+        body = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
         if term.language:
             return f'"{body}"@{term.language}'
         if term.datatype and term.datatype != XSD.string:
@@ -183,8 +274,12 @@ def path_text(g: rdflib.Graph, node: rdflib.term.Node) -> str:
         if len(members) < 2:
             raise ShapeError(f"a sequence path needs two or more members ({node})")
         return "(" + "/".join(path_text(g, m) for m in members) + ")"
-    for key, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
-                     (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
+    for key, fmt in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
         inner = g.value(node, key)
         if inner is not None:
             return "(" + fmt.format(path_text(g, inner)) + ")"
@@ -216,16 +311,17 @@ def _triple(subject: str, path: str, obj: str) -> str:
 class Finding:
     """One validation result. Focus node and value are in N-Triples form; the rest are
     terms of the shapes graph."""
+
     severity: rdflib.URIRef
-    top: Node                    # the shape whose targets gave the focus node
-    shape: Node                  # the shape that holds the constraint (sh:sourceShape)
+    top: Node  # the shape whose targets gave the focus node
+    shape: Node  # the shape that holds the constraint (sh:sourceShape)
     focus: str
-    path: Node | None            # sh:resultPath (a path node of the shapes graph)
+    path: Node | None  # sh:resultPath (a path node of the shapes graph)
     component: rdflib.URIRef
     value: str = ""
     messages: tuple[rdflib.Literal, ...] = ()
-    constraint: Node | None = None   # sh:sourceConstraint (SPARQL-based constraints)
-    path_iri: str = ""           # sh:resultPath given by the result itself (sh:closed, ?path)
+    constraint: Node | None = None  # sh:sourceConstraint (SPARQL-based constraints)
+    path_iri: str = ""  # sh:resultPath given by the result itself (sh:closed, ?path)
 
     @property
     def severity_name(self) -> str:
@@ -246,6 +342,7 @@ class _Shape:
 @dataclass(frozen=True)
 class _Focus:
     """The focus nodes: a group pattern binding ?this, and how many (None: not counted)."""
+
     pattern: str
     size: int | None = None
 
@@ -253,6 +350,7 @@ class _Focus:
 @dataclass(frozen=True)
 class _Component:
     """A SPARQL-based constraint component declared in the shapes graph."""
+
     node: Node
     parameters: tuple[tuple[rdflib.URIRef, str, bool], ...]  # (path, variable name, optional)
     validator: Node | None
@@ -263,6 +361,7 @@ class _Component:
 @dataclass
 class _Hit:
     """A solution of a SPARQL-based constraint: focus node, value, path, all bindings."""
+
     this: object
     value: object = None
     path_iri: str = ""
@@ -276,8 +375,9 @@ class TooManyResults(Exception):
 class Validator:
     """Shapes read from an rdflib graph, ready to run against any Oxigraph store."""
 
-    def __init__(self, shapes: rdflib.Graph, check: bool = True,
-                 shapes_graph: str | None = None) -> None:
+    def __init__(
+        self, shapes: rdflib.Graph, check: bool = True, shapes_graph: str | None = None
+    ) -> None:
         """``shapes_graph``: the IRI of the named graph that holds the shapes graph in the
         store SPARQL-based constraints run on, when it has been loaded there (the value of
         ``$shapesGraph``; it is then left out of the data graph)."""
@@ -290,7 +390,7 @@ class Validator:
         self._kept: list[Finding] = []
         self._made_lock = threading.Lock()
         self._names = itertools.count()
-        self._prologue: dict[str, str] = {}   # PREFIX lines the SPARQL targets need
+        self._prologue: dict[str, str] = {}  # PREFIX lines the SPARQL targets need
         self._shapes: dict[Node, _Shape] = {}
         self._components = self._read_components()
         self._parents: dict[Node, list[Node]] = {}
@@ -306,9 +406,12 @@ class Validator:
         return {s for c in classes for s in self.g.subjects(RDF.type, c)}
 
     def _is_a(self, node: Node, cls: rdflib.URIRef) -> bool:
-        return any(t == cls or (t, RDFS.subClassOf, cls) in self.g
-                   or cls in set(self.g.transitive_objects(t, RDFS.subClassOf))
-                   for t in self.g.objects(node, RDF.type))
+        return any(
+            t == cls
+            or (t, RDFS.subClassOf, cls) in self.g
+            or cls in set(self.g.transitive_objects(t, RDFS.subClassOf))
+            for t in self.g.objects(node, RDF.type)
+        )
 
     def _read_components(self) -> list[_Component]:
         out = []
@@ -319,14 +422,21 @@ class Validator:
             for p in self.g.objects(comp, SH.parameter):
                 path = self.g.value(p, SH.path)
                 if not isinstance(path, rdflib.URIRef):
-                    raise ShapeError(f"parameter {self._q(p)} of {self._q(comp)} needs an IRI "
-                                     "as sh:path")
+                    raise ShapeError(
+                        f"parameter {self._q(p)} of {self._q(comp)} needs an IRI as sh:path"
+                    )
                 name = re.split(r"[#/:]", str(path))[-1]
                 optional = _true(self.g.value(p, SH.optional))
                 params.append((path, name, optional))
-            out.append(_Component(comp, tuple(sorted(params)), self.g.value(comp, SH.validator),
-                                  self.g.value(comp, SH.nodeValidator),
-                                  self.g.value(comp, SH.propertyValidator)))
+            out.append(
+                _Component(
+                    comp,
+                    tuple(sorted(params)),
+                    self.g.value(comp, SH.validator),
+                    self.g.value(comp, SH.nodeValidator),
+                    self.g.value(comp, SH.propertyValidator),
+                )
+            )
         return out
 
     def _check_supported(self) -> None:
@@ -338,11 +448,14 @@ class Validator:
                 if str(p).startswith(str(SH)) and p not in SUPPORTED | _DESCRIPTIVE:
                     raise ShapeError(
                         f"the fast validator does not support {self._q(p)} (on shape "
-                        f"{self._q(shape)}); use --engine pyshacl")
+                        f"{self._q(shape)}); use --engine pyshacl"
+                    )
             for t in self.g.objects(shape, SH.target):
                 if self.g.value(t, SH.select) is None:
-                    raise ShapeError(f"the fast validator supports sh:target only as a "
-                                     f"sh:SPARQLTarget with sh:select ({self._q(shape)})")
+                    raise ShapeError(
+                        f"the fast validator supports sh:target only as a "
+                        f"sh:SPARQLTarget with sh:select ({self._q(shape)})"
+                    )
                 self._target_query(t, shape)
             for c in self.g.objects(shape, SH.sparql):
                 self._sparql_query(c, compiled)
@@ -350,9 +463,19 @@ class Validator:
                 validator = self._validator(comp, compiled)
                 if validator is not None:
                     self._validator_query(validator, comp, compiled, bindings)
-            for lst in itertools.chain(*(self.g.objects(shape, k) for k in
-                                         (SH["in"], SH.languageIn, SH["or"], SH["and"],
-                                          SH.xone, SH.ignoredProperties))):
+            for lst in itertools.chain(
+                *(
+                    self.g.objects(shape, k)
+                    for k in (
+                        SH["in"],
+                        SH.languageIn,
+                        SH["or"],
+                        SH["and"],
+                        SH.xone,
+                        SH.ignoredProperties,
+                    )
+                )
+            ):
                 self._list(lst, shape)
             for k in self.g.objects(shape, SH.nodeKind):
                 if k not in _NODE_KIND:
@@ -368,8 +491,13 @@ class Validator:
     def _all_shapes(self) -> set[Node]:
         g = self.g
         found = self._instances(SH.NodeShape) | self._instances(SH.PropertyShape)
-        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
-                  SH.target):
+        for p in (
+            SH.targetClass,
+            SH.targetNode,
+            SH.targetSubjectsOf,
+            SH.targetObjectsOf,
+            SH.target,
+        ):
             found |= set(g.subjects(p, None))
         found |= set(g.objects(None, SH.property)) | set(g.objects(None, SH.node))
         found |= set(g.objects(None, SH["not"])) | set(g.objects(None, SH.qualifiedValueShape))
@@ -395,11 +523,14 @@ class Validator:
         p = g.value(node, SH.path)
         severity = g.value(node, SH.severity)
         shape = _Shape(
-            node, p, path_text(g, p) if p is not None else None,
+            node,
+            p,
+            path_text(g, p) if p is not None else None,
             severity if isinstance(severity, rdflib.URIRef) else SH.Violation,
             tuple(m for m in g.objects(node, SH.message) if isinstance(m, rdflib.Literal)),
             _true(g.value(node, SH.deactivated)),
-            sorted(g.objects(node, SH.property), key=str))
+            sorted(g.objects(node, SH.property), key=str),
+        )
         self._shapes[node] = shape
         return shape
 
@@ -407,12 +538,21 @@ class Validator:
         """The shapes with targets (explicit, or implicit: a shape that is also a class)."""
         g = self.g
         classes = self._instances(RDFS.Class)
-        tops = {s for s in self._all_shapes()
-                if any(g.value(s, p) is not None for p in (
-                    SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
-                    SH.target))
-                or (s in classes and (self._is_a(s, SH.NodeShape)
-                                      or self._is_a(s, SH.PropertyShape)))}
+        tops = {
+            s
+            for s in self._all_shapes()
+            if any(
+                g.value(s, p) is not None
+                for p in (
+                    SH.targetClass,
+                    SH.targetNode,
+                    SH.targetSubjectsOf,
+                    SH.targetObjectsOf,
+                    SH.target,
+                )
+            )
+            or (s in classes and (self._is_a(s, SH.NodeShape) or self._is_a(s, SH.PropertyShape)))
+        }
         return sorted(tops, key=str)
 
     def _prefixes(self, node: Node) -> str:
@@ -430,8 +570,10 @@ class Validator:
                 prefix = str(self.g.value(decl, SH.prefix))
                 namespace = str(self.g.value(decl, SH.namespace))
                 if declared.setdefault(prefix, namespace) != namespace:
-                    raise ShapeError(f"prefix {prefix!r} is declared twice with different "
-                                     f"namespaces ({self._q(onto)})")
+                    raise ShapeError(
+                        f"prefix {prefix!r} is declared twice with different "
+                        f"namespaces ({self._q(onto)})"
+                    )
         return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(declared.items()))
 
     # -- targets -------------------------------------------------------------------------
@@ -441,8 +583,9 @@ class Validator:
         found, todo = {cls}, [cls]
         while todo:
             c = todo.pop()
-            for sub in itertools.chain(self._data_subclasses.get(c, ()),
-                                       self.g.subjects(RDFS.subClassOf, c)):
+            for sub in itertools.chain(
+                self._data_subclasses.get(c, ()), self.g.subjects(RDFS.subClassOf, c)
+            ):
                 if sub not in found:
                     found.add(sub)
                     todo.append(sub)
@@ -474,14 +617,16 @@ class Validator:
             analyse(text, {"currentShape", "shapesGraph"}, driving="none")
         except PrebindingError as exc:
             raise ShapeError(f"SPARQL target of {self._q(shape)}: {exc}") from None
-        constants = self._shapes_graph_constants(text, shape, f"SPARQL target of "
-                                                             f"{self._q(shape)}")
+        constants = self._shapes_graph_constants(text, shape, f"SPARQL target of {self._q(shape)}")
         for prefix, namespace in re.findall(r"PREFIX ([^:]*): <([^>]*)>", prologue):
             if self._prologue.setdefault(prefix, namespace) != namespace:
-                raise ShapeError(f"prefix {prefix!r} of the SPARQL target of {self._q(shape)} "
-                                 "is declared elsewhere with another namespace")
-        body = _substitute(str(self.g.value(target, SH.select)),
-                           {"currentShape": shape, **constants})
+                raise ShapeError(
+                    f"prefix {prefix!r} of the SPARQL target of {self._q(shape)} "
+                    "is declared elsewhere with another namespace"
+                )
+        body = _substitute(
+            str(self.g.value(target, SH.select)), {"currentShape": shape, **constants}
+        )
         return _hash_joined(prologue, body)
 
     def _shapes_graph_constants(self, text: str, shape: Node, where: str) -> dict[str, Node]:
@@ -490,11 +635,15 @@ class Validator:
         if not re.search(r"[$?]shapesGraph\b", text):
             return {}
         if self.shapes_graph is None:
-            raise ShapeError(f"the fast validator provides $shapesGraph only for files given to "
-                             f"hrkg validate ({where}); use --engine pyshacl")
+            raise ShapeError(
+                f"the fast validator provides $shapesGraph only for files given to "
+                f"hrkg validate ({where}); use --engine pyshacl"
+            )
         if isinstance(shape, rdflib.BNode) and re.search(r"[$?]currentShape\b", text):
-            raise ShapeError(f"$currentShape of a blank-node shape cannot be written into the "
-                             f"query ({where}); give the shape an IRI")
+            raise ShapeError(
+                f"$currentShape of a blank-node shape cannot be written into the "
+                f"query ({where}); give the shape an IRI"
+            )
         return {"shapesGraph": rdflib.URIRef(self.shapes_graph)}
 
     def _targets(self, shape: Node) -> str | None:
@@ -538,10 +687,16 @@ class Validator:
             self.truncated = True
             raise TooManyResults
 
-    def run(self, store: Store, restrict: str | None = None,
-            graphs: list[NamedNode] | None = None,
-            sparql_store: Store | None = None, unique: bool = False,
-            size: int | None = None, threads: int | None = None) -> list[Finding]:
+    def run(
+        self,
+        store: Store,
+        restrict: str | None = None,
+        graphs: list[NamedNode] | None = None,
+        sparql_store: Store | None = None,
+        unique: bool = False,
+        size: int | None = None,
+        threads: int | None = None,
+    ) -> list[Finding]:
         """All results of all shapes with targets, over the union of the store's graphs (or
         over ``graphs``). ``restrict`` is a group pattern that binds ``?this`` to the only
         focus nodes to check (see ``--changed``). ``sparql_store``: the same data as Oxigraph
@@ -558,15 +713,22 @@ class Validator:
         self.as_written = sparql_store is not None
         self._sparql_store = sparql_store if sparql_store is not None else store
         if graphs is None and self.shapes_graph is not None:  # the data without the shapes
-            graphs = [g for g in store.named_graphs()
-                      if isinstance(g, NamedNode) and g.value != self.shapes_graph]
+            graphs = [
+                g
+                for g in store.named_graphs()
+                if isinstance(g, NamedNode) and g.value != self.shapes_graph
+            ]
         self._qargs: dict[str, Any] = (
-            {"default_graph": graphs} if graphs is not None else
-            {"use_default_graph_as_union": True})
+            {"default_graph": graphs}
+            if graphs is not None
+            else {"use_default_graph_as_union": True}
+        )
         self._sizes: dict[str, tuple[int, int]] = {}
         self._data_subclasses: dict[Node, set[Node]] = {}
-        for row in self._select(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> "
-                                "?sup FILTER (!sameTerm(?sub, ?sup)) }"):
+        for row in self._select(
+            f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> "
+            "?sup FILTER (!sameTerm(?sub, ?sup)) }"
+        ):
             sup, sub = _to_rdflib(row["sup"]), _to_rdflib(row["sub"])
             self._data_subclasses.setdefault(sup, set()).add(sub)
         # the work: each shape with targets on its focus nodes, as its node-level constraints
@@ -585,8 +747,10 @@ class Validator:
             order = len(items)
             items.append((-(focus.size or 0), order, top, focus, top, shape.sparql_path is None))
             if shape.sparql_path is None and not shape.deactivated:
-                items += [(-(focus.size or 0), order, prop, focus, top, False)
-                          for prop in shape.properties]
+                items += [
+                    (-(focus.size or 0), order, prop, focus, top, False)
+                    for prop in shape.properties
+                ]
 
         def work(item: tuple[int, int, Node, _Focus, Node, bool]) -> list[Finding]:
             _, _, node, focus, top, node_only = item
@@ -606,19 +770,18 @@ class Validator:
             done = [work(it) for it in items]
         ordered = sorted(zip(items, done, strict=True), key=lambda pair: pair[0][1])
         # stopped: the first results made, as many as allowed, in the order they were made
-        return list(self._kept) if self.truncated else [f for _, found in ordered
-                                                         for f in found]
+        return list(self._kept) if self.truncated else [f for _, found in ordered for f in found]
 
-    def _select(self, query: str, substitutions: dict | None = None,
-                sparql: bool = False) -> Any:
+    def _select(self, query: str, substitutions: dict | None = None, sparql: bool = False) -> Any:
         if self._prologue:
             query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self._prologue.items()) + query
         store = self._sparql_store if sparql else self.store
         try:
             return store.query(query, substitutions=substitutions, **self._qargs)
         except SyntaxError as exc:
-            raise ShapeError(f"the fast validator wrote a query Oxigraph refused ({exc}):\n"
-                             f"{query}") from None
+            raise ShapeError(
+                f"the fast validator wrote a query Oxigraph refused ({exc}):\n{query}"
+            ) from None
 
     def _count(self, pattern: str, limit: int | None = None) -> int:
         inner = f"SELECT * WHERE {{ {pattern} }}" + (f" LIMIT {limit}" if limit else "")
@@ -629,11 +792,14 @@ class Validator:
         """The focus nodes, counted. Those of a SPARQL target are computed once and written
         as VALUES (the target query is then not run again by every constraint)."""
         if materialise:
-            nodes = [r["this"] for r in self._select(
-                f"SELECT DISTINCT ?this WHERE {{ {pattern} }}", sparql=True)]
+            nodes = [
+                r["this"]
+                for r in self._select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}", sparql=True)
+            ]
             if len(nodes) <= _MATERIALISE and not any(isinstance(n, BlankNode) for n in nodes):
-                return _Focus("{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }",
-                              len(nodes))
+                return _Focus(
+                    "{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }", len(nodes)
+                )
             return _Focus(pattern, len(nodes))
         return _Focus(pattern, self._count(pattern))
 
@@ -645,8 +811,7 @@ class Validator:
             query = f"SELECT ?this WHERE {{ {key} }}"
             # one column of IRIs and blank nodes: the TSV text is their N-Triples form, and
             # reading it is three times faster than a term object per row
-            text = self._select(query).serialize(
-                format=QueryResultsFormat.TSV).decode()
+            text = self._select(query).serialize(format=QueryResultsFormat.TSV).decode()
             members = set(text.split("\n")[1:])
             members.discard("")
             if all(m[:1] == "<" or m[:2] == "_:" for m in members):
@@ -666,8 +831,16 @@ class Validator:
         if pred is None or shape.deactivated or shape.properties:
             return None
         params = {p for p in self.g.predicates(node) if str(p).startswith(str(SH))}
-        allowed = {SH.path, SH.minCount, SH.name, SH.description, SH.message, SH.severity,
-                   SH.order, SH.group}
+        allowed = {
+            SH.path,
+            SH.minCount,
+            SH.name,
+            SH.description,
+            SH.message,
+            SH.severity,
+            SH.order,
+            SH.group,
+        }
         if not params <= allowed or SH.minCount not in params:
             return None
         lo = self.g.value(node, SH.minCount)
@@ -695,26 +868,47 @@ class Validator:
         return pred if self._predicate_size(pred, limit) < limit else None
 
     # -- evaluation ----------------------------------------------------------------------
-    def _evaluate(self, node: Node, focus: _Focus, top: Node, depth: int,
-                  only_focus: bool = False, properties: bool = True) -> list[Finding]:
+    def _evaluate(
+        self,
+        node: Node,
+        focus: _Focus,
+        top: Node,
+        depth: int,
+        only_focus: bool = False,
+        properties: bool = True,
+    ) -> list[Finding]:
         """The results of shape ``node`` on the focus nodes (``only_focus``: only which
         focus nodes fail, for nested shapes)."""
         if depth > _MAX_DEPTH:
-            raise ShapeError(f"shape {self._q(node)} refers to itself (recursive shapes are "
-                             "not defined by SHACL)")
+            raise ShapeError(
+                f"shape {self._q(node)} refers to itself (recursive shapes are "
+                "not defined by SHACL)"
+            )
         shape = self._shape(node)
         if shape.deactivated:
             return []
         ctx = _Context(self, shape, focus, top, depth, only_focus)
         out: list[Finding] = []
-        for method in (ctx.value_tests, ctx.counts, ctx.unique_lang, ctx.has_value,
-                       ctx.pairs, ctx.closed, ctx.logical, ctx.qualified, ctx.sparql,
-                       ctx.components):
+        for method in (
+            ctx.value_tests,
+            ctx.counts,
+            ctx.unique_lang,
+            ctx.has_value,
+            ctx.pairs,
+            ctx.closed,
+            ctx.logical,
+            ctx.qualified,
+            ctx.sparql,
+            ctx.components,
+        ):
             out += method()
         if shape.properties and properties:
             inner = focus if shape.sparql_path is None else ctx.value_focus()
-            nested = [f for prop in shape.properties
-                      for f in self._evaluate(prop, inner, top, depth + 1, only_focus)]
+            nested = [
+                f
+                for prop in shape.properties
+                for f in self._evaluate(prop, inner, top, depth + 1, only_focus)
+            ]
             if shape.sparql_path is not None and nested and not only_focus:
                 # a value reached from several focus nodes is validated for each of them
                 times = ctx.reached_from()
@@ -737,8 +931,14 @@ class Validator:
             return "true"
         g = self.g
         params = set(g.predicates(node))
-        if params & {SH.qualifiedValueShape, SH.sparql, SH.equals, SH.disjoint, SH.lessThan,
-                     SH.lessThanOrEquals}:
+        if params & {
+            SH.qualifiedValueShape,
+            SH.sparql,
+            SH.equals,
+            SH.disjoint,
+            SH.lessThan,
+            SH.lessThanOrEquals,
+        }:
             return None
         if any(True for _ in self._component_uses(node)):
             return None
@@ -755,8 +955,11 @@ class Validator:
                     return None
                 conds.append(c)
             for hv in g.objects(node, SH.hasValue):
-                conds.append(f"sameTerm({v}, {self.const(hv)})" if not isinstance(
-                    hv, rdflib.BNode) else "false")
+                conds.append(
+                    f"sameTerm({v}, {self.const(hv)})"
+                    if not isinstance(hv, rdflib.BNode)
+                    else "false"
+                )
         else:
             path = shape.sparql_path
             v = f"?_c{next(self._names)}"
@@ -767,8 +970,9 @@ class Validator:
                     return None
                 per_value.append(f"!({c})")
             if per_value:
-                conds.append(f"NOT EXISTS {{ {_triple(var, path, v)} "
-                             f"FILTER ({' || '.join(per_value)}) }}")
+                conds.append(
+                    f"NOT EXISTS {{ {_triple(var, path, v)} FILTER ({' || '.join(per_value)}) }}"
+                )
             lo, hi = g.value(node, SH.minCount), g.value(node, SH.maxCount)
             if lo is not None and _int(lo) > 0:
                 if _int(lo) > 1:
@@ -778,15 +982,19 @@ class Validator:
                 if _int(hi) == 0:
                     conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'x')} }}")
                 elif _int(hi) == 1:
-                    conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
-                                 f"{_triple(var, path, v + 'b')} "
-                                 f"FILTER (!sameTerm({v}a, {v}b)) }}")
+                    conds.append(
+                        f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
+                        f"{_triple(var, path, v + 'b')} "
+                        f"FILTER (!sameTerm({v}a, {v}b)) }}"
+                    )
                 else:
                     return None
             if _true(g.value(node, SH.uniqueLang)):
-                conds.append(f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
-                             f"{_triple(var, path, v + 'b')} FILTER (!sameTerm({v}a, {v}b) "
-                             f"&& LANG({v}a) != \"\" && LANG({v}a) = LANG({v}b)) }}")
+                conds.append(
+                    f"NOT EXISTS {{ {_triple(var, path, v + 'a')} "
+                    f"{_triple(var, path, v + 'b')} FILTER (!sameTerm({v}a, {v}b) "
+                    f'&& LANG({v}a) != "" && LANG({v}a) = LANG({v}b)) }}'
+                )
             for hv in g.objects(node, SH.hasValue):
                 if isinstance(hv, rdflib.BNode):
                     return None
@@ -799,14 +1007,16 @@ class Validator:
         return "(" + " && ".join(conds) + ")" if conds else "true"
 
     def _logical_params(self, node: Node) -> list[tuple[rdflib.URIRef, Node]]:
-        return [(p, o) for p in (SH["and"], SH["or"], SH.xone, SH["not"], SH.node)
-                for o in sorted(self.g.objects(node, p), key=str)]
+        return [
+            (p, o)
+            for p in (SH["and"], SH["or"], SH.xone, SH["not"], SH.node)
+            for o in sorted(self.g.objects(node, p), key=str)
+        ]
 
     def _members(self, p: rdflib.URIRef, obj: Node, shape: Node) -> list[Node]:
         return self._list(obj, shape) if p in (SH["and"], SH["or"], SH.xone) else [obj]
 
-    def _logical_condition(self, p: rdflib.URIRef, obj: Node, var: str,
-                           depth: int) -> str | None:
+    def _logical_condition(self, p: rdflib.URIRef, obj: Node, var: str, depth: int) -> str | None:
         members = self._members(p, obj, obj)
         conds = [self.condition(m, var, depth + 1) for m in members]
         if any(c is None for c in conds):
@@ -824,21 +1034,26 @@ class Validator:
     def const(self, term: rdflib.term.Node) -> str:
         """A term of the shapes graph as the store holds it (see AS_WRITTEN)."""
         text = _sparql_term(term)
-        if (getattr(self, "as_written", False) and isinstance(term, rdflib.Literal)
-                and str(term.datatype) in RECAST):
+        if (
+            getattr(self, "as_written", False)
+            and isinstance(term, rdflib.Literal)
+            and str(term.datatype) in RECAST
+        ):
             probe = Store()
             probe.load(input=f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)
             (stored,) = [q.object for q in probe]
             if str(stored) != text:
-                return f'{text.rsplit("^^", 1)[0]}^^<{AS_WRITTEN}{term.datatype}>'
+                return f"{text.rsplit('^^', 1)[0]}^^<{AS_WRITTEN}{term.datatype}>"
         return text
 
     def _restored(self, v: str) -> str:
         """A value as Oxigraph compares it (a literal loaded as written, cast back)."""
         if not getattr(self, "as_written", False):
             return v
-        return (f"IF(STRSTARTS(STR(DATATYPE({v})), \"{AS_WRITTEN}\"), STRDT(STR({v}), "
-                f"IRI(SUBSTR(STR(DATATYPE({v})), {len(AS_WRITTEN) + 1}))), {v})")
+        return (
+            f'IF(STRSTARTS(STR(DATATYPE({v})), "{AS_WRITTEN}"), STRDT(STR({v}), '
+            f"IRI(SUBSTR(STR(DATATYPE({v})), {len(AS_WRITTEN) + 1}))), {v})"
+        )
 
     def value_tests(self, node: Node, v: str) -> list[tuple[rdflib.URIRef, str]]:
         """(parameter, SPARQL expression true when the value in ``v`` fails it) for every
@@ -848,25 +1063,33 @@ class Validator:
             classes = [x for x in self._data_closure(c) if not isinstance(x, rdflib.BNode)]
             t = f"?_t{next(self._names)}"
             inlist = ", ".join(_sparql_term(x) for x in classes)
-            tests.append((SH["class"], f"NOT EXISTS {{ {v} {_TYPE} {t} FILTER ({t} IN "
-                          f"({inlist})) }}" if classes else "true"))
+            tests.append(
+                (
+                    SH["class"],
+                    f"NOT EXISTS {{ {v} {_TYPE} {t} FILTER ({t} IN ({inlist})) }}"
+                    if classes
+                    else "true",
+                )
+            )
         # (written with as few function calls as can be: each decodes the term again, which
         # costs a read of the string table for an IRI or a long literal; an error, as for an
         # IRI or a blank node, counts as failing)
         for d in g.objects(node, SH.datatype):
             d = rdflib.URIRef(str(d))
             if d == RDF.langString:
-                ok = f"LANG({v}) != \"\""
+                ok = f'LANG({v}) != ""'
             else:
                 ok = f"DATATYPE({v}) = <{d}>"
                 if getattr(self, "as_written", False):
                     ok = f"({ok} || DATATYPE({v}) = <{AS_WRITTEN}{d}>)"
                 if d in _LEXICAL:
-                    ok += f" && REGEX(STR({v}), \"{_LEXICAL[d]}\")"
+                    ok += f' && REGEX(STR({v}), "{_LEXICAL[d]}")'
                 if d in _RANGE:
                     lo, hi = _RANGE[d]
-                    ok += (f" && <{XSD.integer}>(STR({v})) >= {lo} "
-                           f"&& <{XSD.integer}>(STR({v})) <= {hi}")
+                    ok += (
+                        f" && <{XSD.integer}>(STR({v})) >= {lo} "
+                        f"&& <{XSD.integer}>(STR({v})) <= {hi}"
+                    )
             tests.append((SH.datatype, f"!({ok})"))
         for k in g.objects(node, SH.nodeKind):
             if k not in _NODE_KIND:
@@ -880,18 +1103,24 @@ class Validator:
             flags = g.value(node, SH.flags)
             quoted = str(pat).replace("\\", "\\\\").replace('"', '\\"')
             fl = f', "{flags}"' if flags else ""
-            tests.append((SH.pattern, f"!REGEX(STR({v}), \"{quoted}\"{fl})"))
+            tests.append((SH.pattern, f'!REGEX(STR({v}), "{quoted}"{fl})'))
         for key, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
             for n in g.objects(node, key):
                 tests.append((key, f"STRLEN(STR({v})) {op} {_int(n)}"))
-        for key, op in ((SH.minInclusive, ">="), (SH.maxInclusive, "<="),
-                        (SH.minExclusive, ">"), (SH.maxExclusive, "<")):
+        for key, op in (
+            (SH.minInclusive, ">="),
+            (SH.maxInclusive, "<="),
+            (SH.minExclusive, ">"),
+            (SH.maxExclusive, "<"),
+        ):
             for n in g.objects(node, key):
                 tests.append((key, f"!({self._restored(v)} {op} {_sparql_term(n)})"))
         for lst in g.objects(node, SH.languageIn):
-            langs = " || ".join(f"LANGMATCHES(LANG({v}), \"{str(m)}\")"
-                                for m in self._list(lst, node)) or "false"
-            tests.append((SH.languageIn, f"!(LANG({v}) != \"\" && ({langs}))"))
+            langs = (
+                " || ".join(f'LANGMATCHES(LANG({v}), "{str(m)}")' for m in self._list(lst, node))
+                or "false"
+            )
+            tests.append((SH.languageIn, f'!(LANG({v}) != "" && ({langs}))'))
         return tests
 
     # -- SPARQL-based constraints and components ----------------------------------------
@@ -906,8 +1135,14 @@ class Validator:
             text = text.replace("$PATH", shape.sparql_path)
         return self._prepare(text, shape, {}, f"SPARQL constraint of {self._q(shape.node)}")
 
-    def _prepare(self, text: str, shape: _Shape, bindings: dict[str, Node],
-                 where: str, driving: tuple[str, ...] = ("this",)) -> tuple[str, bool]:
+    def _prepare(
+        self,
+        text: str,
+        shape: _Shape,
+        bindings: dict[str, Node],
+        where: str,
+        driving: tuple[str, ...] = ("this",),
+    ) -> tuple[str, bool]:
         shapes_graph = self._shapes_graph_constants(text, shape.node, where)
         prebound = {"this", "currentShape", "shapesGraph", "value", *bindings}
         try:
@@ -926,17 +1161,21 @@ class Validator:
                 continue
             names = [(p, name) for p, name, _ in comp.parameters]
             values: list[list[Node | None]] = [
-                list(sorted(self.g.objects(node, p), key=str)) or [None] for p, _ in names]
+                list(sorted(self.g.objects(node, p), key=str)) or [None] for p, _ in names
+            ]
             for combo in itertools.product(*values):
-                yield comp, {name: v for (_, name), v in zip(names, combo, strict=True)
-                             if v is not None}
+                yield (
+                    comp,
+                    {name: v for (_, name), v in zip(names, combo, strict=True) if v is not None},
+                )
 
     def _validator(self, comp: _Component, shape: _Shape) -> Node | None:
         specific = comp.property_validator if shape.sparql_path else comp.node_validator
         return specific if specific is not None else comp.validator
 
-    def _validator_query(self, validator: Node, comp: _Component, shape: _Shape,
-                         bindings: dict[str, Node]) -> tuple[str, bool, bool]:
+    def _validator_query(
+        self, validator: Node, comp: _Component, shape: _Shape, bindings: dict[str, Node]
+    ) -> tuple[str, bool, bool]:
         """(query, joinable, is_ask) of a validator of a SPARQL-based component."""
         ask = self.g.value(validator, SH.ask)
         select = self.g.value(validator, SH.select)
@@ -956,29 +1195,47 @@ class Validator:
 class _Context:
     """One shape evaluated on one set of focus nodes."""
 
-    def __init__(self, v: Validator, shape: _Shape, focus: _Focus, top: Node, depth: int,
-                 only_focus: bool) -> None:
+    def __init__(
+        self, v: Validator, shape: _Shape, focus: _Focus, top: Node, depth: int, only_focus: bool
+    ) -> None:
         self.v, self.g, self.shape, self.focus = v, v.g, shape, focus
         self.top, self.depth, self.only_focus = top, depth, only_focus
         self.node = shape.node
         self.path = shape.sparql_path
 
     # -- helpers ---------------------------------------------------------------------------
-    def finding(self, component: rdflib.URIRef, this: object, value: object = None,
-                path_iri: str = "", messages: tuple[rdflib.Literal, ...] | None = None,
-                constraint: Node | None = None) -> Finding:
+    def finding(
+        self,
+        component: rdflib.URIRef,
+        this: object,
+        value: object = None,
+        path_iri: str = "",
+        messages: tuple[rdflib.Literal, ...] | None = None,
+        constraint: Node | None = None,
+    ) -> Finding:
         if self.only_focus:
             return Finding(SH.Violation, self.top, self.node, _decode(str(this)), None, component)
         if messages is None:
             messages = self.shape.messages
             if any("{" in m for m in messages):
-                params = {str(p).removeprefix(str(SH)): o for p, o in self.g.predicate_objects(
-                    self.node) if str(p).startswith(str(SH))}
+                params = {
+                    str(p).removeprefix(str(SH)): o
+                    for p, o in self.g.predicate_objects(self.node)
+                    if str(p).startswith(str(SH))
+                }
                 messages = _fill(messages, _Hit(this, value), params)
-        found = Finding(self.shape.severity, self.top, self.node, _decode(str(this)),
-                        self.shape.path, component,
-                        _decode(str(value)) if value is not None else "", messages,
-                        constraint, path_iri)
+        found = Finding(
+            self.shape.severity,
+            self.top,
+            self.node,
+            _decode(str(this)),
+            self.shape.path,
+            component,
+            _decode(str(value)) if value is not None else "",
+            messages,
+            constraint,
+            path_iri,
+        )
         self.v._count_result(found)
         return found
 
@@ -991,14 +1248,17 @@ class _Context:
         """The value nodes of this property shape as focus nodes of their own."""
         n = next(self.v._names)
         inner = _triple(f"?_o{n}", self.path or "", "?this")
-        return _Focus(f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS ?_o{n}) "
-                      f"WHERE {{ {self.focus.pattern} }} }} {inner} }} }}")
+        return _Focus(
+            f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS ?_o{n}) "
+            f"WHERE {{ {self.focus.pattern} }} }} {inner} }} }}"
+        )
 
     def reached_from(self) -> dict[str, int]:
         """Value nodes of this property shape reached from more than one focus node."""
         rows = self.select(
             f"SELECT ?_v (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {self.focus.pattern} "
-            f"{self.values_bind()} }} GROUP BY ?_v HAVING (COUNT(DISTINCT ?this) > 1)")
+            f"{self.values_bind()} }} GROUP BY ?_v HAVING (COUNT(DISTINCT ?this) > 1)"
+        )
         return {_decode(str(r["_v"])): int(r["n"].value) for r in rows}
 
     def select(self, query: str, substitutions: dict | None = None) -> Iterable:
@@ -1013,8 +1273,9 @@ class _Context:
         tests = self.v.value_tests(self.node, "?_v")
         if not tests:
             return []
-        binds = " ".join(f"BIND (COALESCE({expr}, true) AS ?_f{i})"
-                         for i, (_, expr) in enumerate(tests))
+        binds = " ".join(
+            f"BIND (COALESCE({expr}, true) AS ?_f{i})" for i, (_, expr) in enumerate(tests)
+        )
         any_fail = " || ".join(f"?_f{i}" for i in range(len(tests)))
         cols = " ".join(f"?_f{i}" for i in range(len(tests)))
         pred = self.v._scan_first(self.shape, self.focus)
@@ -1022,9 +1283,12 @@ class _Context:
         if pred is not None:
             # the distinct values of the predicate, tested once each; the failing ones
             # joined back to their subjects, then to the focus nodes
-            bad = list(self.select(
-                f"SELECT ?_v {cols} WHERE {{ {{ SELECT DISTINCT ?_v WHERE "
-                f"{{ {_triple('?_s', pred, '?_v')} }} }} {binds} FILTER ({any_fail}) }}"))
+            bad = list(
+                self.select(
+                    f"SELECT ?_v {cols} WHERE {{ {{ SELECT DISTINCT ?_v WHERE "
+                    f"{{ {_triple('?_s', pred, '?_v')} }} }} {binds} FILTER ({any_fail}) }}"
+                )
+            )
             if not bad:
                 return []
             if not any(isinstance(r["_v"], BlankNode) for r in bad):
@@ -1033,16 +1297,22 @@ class _Context:
                 members = self.v.focus_members(self.focus)
                 seen: set[tuple[str, str]] = set()
                 rows = []
-                for r in self.select(f"SELECT ?this ?_v WHERE {{ VALUES ?_v {{ {values} }} "
-                                     f"{_triple('?this', pred, '?_v')} }}"):
+                for r in self.select(
+                    f"SELECT ?this ?_v WHERE {{ VALUES ?_v {{ {values} }} "
+                    f"{_triple('?this', pred, '?_v')} }}"
+                ):
                     key = (str(r["this"]), str(r["_v"]))
                     if key[0] in members and key not in seen:
                         seen.add(key)
                         rows.append((r["this"], r["_v"], flags[key[1]]))
         if rows is None:  # general paths, large predicates, blank values
-            rows = [(r["this"], r["_v"], r) for r in self.select(
-                f"SELECT DISTINCT ?this ?_v {cols} WHERE {{ {self.focus.pattern} "
-                f"{self.values_bind()} {binds} FILTER ({any_fail}) }}")]
+            rows = [
+                (r["this"], r["_v"], r)
+                for r in self.select(
+                    f"SELECT DISTINCT ?this ?_v {cols} WHERE {{ {self.focus.pattern} "
+                    f"{self.values_bind()} {binds} FILTER ({any_fail}) }}"
+                )
+            ]
         out = []
         for this, value, flags in rows:
             for i, (param, _) in enumerate(tests):
@@ -1062,40 +1332,54 @@ class _Context:
         if lo is not None and _int(lo) > 0:
             k = _int(lo)
             if pred is not None:
-                having = "" if k == 1 else (f" GROUP BY ?this HAVING "
-                                            f"({self.v._count_values()} >= {k})")
-                q = (f"SELECT DISTINCT ?this WHERE {{ {focus} MINUS {{ SELECT ?this WHERE "
-                     f"{{ {_triple('?this', pred, '?_v')} }}{having} }} }}")
+                having = (
+                    "" if k == 1 else (f" GROUP BY ?this HAVING ({self.v._count_values()} >= {k})")
+                )
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{ {focus} MINUS {{ SELECT ?this WHERE "
+                    f"{{ {_triple('?this', pred, '?_v')} }}{having} }} }}"
+                )
             elif k == 1:
-                q = (f"SELECT DISTINCT ?this WHERE {{ {focus} OPTIONAL {{ "
-                     f"{_triple('?this', path, '?_v')} }} FILTER (!BOUND(?_v)) }}")
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{ {focus} OPTIONAL {{ "
+                    f"{_triple('?this', path, '?_v')} }} FILTER (!BOUND(?_v)) }}"
+                )
             else:
-                q = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ "
-                     f"{_triple('?this', path, '?_v')} }} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {k})")
-            out += [self.finding(SH.MinCountConstraintComponent, r["this"])
-                    for r in self.select(q)]
+                q = (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ "
+                    f"{_triple('?this', path, '?_v')} }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {k})"
+                )
+            out += [self.finding(SH.MinCountConstraintComponent, r["this"]) for r in self.select(q)]
         if hi is not None:
             k = _int(hi)
             if pred is not None:
                 members = self.v.focus_members(self.focus)
-                rows = self.select(f"SELECT ?this WHERE {{ {_triple('?this', pred, '?_v')} }} "
-                                   f"GROUP BY ?this HAVING ({self.v._count_values()} > {k})")
-                return out + [self.finding(SH.MaxCountConstraintComponent, r["this"])
-                              for r in rows if str(r["this"]) in members]
+                rows = self.select(
+                    f"SELECT ?this WHERE {{ {_triple('?this', pred, '?_v')} }} "
+                    f"GROUP BY ?this HAVING ({self.v._count_values()} > {k})"
+                )
+                return out + [
+                    self.finding(SH.MaxCountConstraintComponent, r["this"])
+                    for r in rows
+                    if str(r["this"]) in members
+                ]
             else:
-                q = (f"SELECT ?this WHERE {{ {focus} {_triple('?this', path, '?_v')} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {k})")
-            out += [self.finding(SH.MaxCountConstraintComponent, r["this"])
-                    for r in self.select(q)]
+                q = (
+                    f"SELECT ?this WHERE {{ {focus} {_triple('?this', path, '?_v')} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {k})"
+                )
+            out += [self.finding(SH.MaxCountConstraintComponent, r["this"]) for r in self.select(q)]
         return out
 
     def unique_lang(self) -> list[Finding]:
         if self.path is None or not _true(self.g.value(self.node, SH.uniqueLang)):
             return []
-        rows = self.select(f"SELECT ?this ?_l WHERE {{ {self.focus.pattern} {self.values_bind()} "
-                           f"BIND (LANG(?_v) AS ?_l) FILTER (?_l != \"\") }} GROUP BY ?this ?_l "
-                           f"HAVING (COUNT(DISTINCT ?_v) > 1)")
+        rows = self.select(
+            f"SELECT ?this ?_l WHERE {{ {self.focus.pattern} {self.values_bind()} "
+            f'BIND (LANG(?_v) AS ?_l) FILTER (?_l != "") }} GROUP BY ?this ?_l '
+            f"HAVING (COUNT(DISTINCT ?_v) > 1)"
+        )
         return [self.finding(SH.UniqueLangConstraintComponent, r["this"]) for r in rows]
 
     def has_value(self) -> list[Finding]:
@@ -1104,13 +1388,16 @@ class _Context:
             if isinstance(hv, rdflib.BNode):
                 q = f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}"
             elif self.path is None:
-                q = (f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} "
-                     f"FILTER (!sameTerm(?this, {self.v.const(hv)})) }}")
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} "
+                    f"FILTER (!sameTerm(?this, {self.v.const(hv)})) }}"
+                )
             else:
-                q = (f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} MINUS "
-                     f"{{ {_triple('?this', self.path, self.v.const(hv))} }} }}")
-            out += [self.finding(SH.HasValueConstraintComponent, r["this"])
-                    for r in self.select(q)]
+                q = (
+                    f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} MINUS "
+                    f"{{ {_triple('?this', self.path, self.v.const(hv))} }} }}"
+                )
+            out += [self.finding(SH.HasValueConstraintComponent, r["this"]) for r in self.select(q)]
         return out
 
     # -- property pairs ------------------------------------------------------------------------
@@ -1120,46 +1407,71 @@ class _Context:
         for p2 in self.g.objects(self.node, SH.equals):
             other = _sparql_term(p2)
             if self.path is None:
-                q1 = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} BIND (?this AS ?_v) "
-                      f"FILTER NOT EXISTS {{ ?this {other} ?_v }} }}")
-                q2 = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} ?this {other} ?_v "
-                      f"FILTER (!sameTerm(?this, ?_v)) }}")
+                q1 = (
+                    f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} BIND (?this AS ?_v) "
+                    f"FILTER NOT EXISTS {{ ?this {other} ?_v }} }}"
+                )
+                q2 = (
+                    f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} ?this {other} ?_v "
+                    f"FILTER (!sameTerm(?this, ?_v)) }}"
+                )
             else:
-                q1 = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} {vb} "
-                      f"FILTER NOT EXISTS {{ ?this {other} ?_v }} }}")
-                q2 = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} ?this {other} ?_v "
-                      f"FILTER NOT EXISTS {{ {_triple('?this', self.path, '?_v')} }} }}")
+                q1 = (
+                    f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} {vb} "
+                    f"FILTER NOT EXISTS {{ ?this {other} ?_v }} }}"
+                )
+                q2 = (
+                    f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} ?this {other} ?_v "
+                    f"FILTER NOT EXISTS {{ {_triple('?this', self.path, '?_v')} }} }}"
+                )
             for q in (q1, q2):
-                out += [self.finding(SH.EqualsConstraintComponent, r["this"], r["_v"])
-                        for r in self.select(q)]
+                out += [
+                    self.finding(SH.EqualsConstraintComponent, r["this"], r["_v"])
+                    for r in self.select(q)
+                ]
         for p2 in self.g.objects(self.node, SH.disjoint):
-            q = (f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} {vb} "
-                 f"?this {_sparql_term(p2)} ?_v }}")
-            out += [self.finding(SH.DisjointConstraintComponent, r["this"], r["_v"])
-                    for r in self.select(q)]
-        for key, op, comp in ((SH.lessThan, "<", SH.LessThanConstraintComponent),
-                              (SH.lessThanOrEquals, "<=",
-                               SH.LessThanOrEqualsConstraintComponent)):
+            q = f"SELECT DISTINCT ?this ?_v WHERE {{ {focus} {vb} ?this {_sparql_term(p2)} ?_v }}"
+            out += [
+                self.finding(SH.DisjointConstraintComponent, r["this"], r["_v"])
+                for r in self.select(q)
+            ]
+        for key, op, comp in (
+            (SH.lessThan, "<", SH.LessThanConstraintComponent),
+            (SH.lessThanOrEquals, "<=", SH.LessThanOrEqualsConstraintComponent),
+        ):
             for p2 in self.g.objects(self.node, key):
-                q = (f"SELECT DISTINCT ?this ?_v ?_o WHERE {{ {focus} {vb} "
-                     f"?this {_sparql_term(p2)} ?_o FILTER (!COALESCE("
-                     f"{self.v._restored('?_v')} {op} {self.v._restored('?_o')}, false)) }}")
+                q = (
+                    f"SELECT DISTINCT ?this ?_v ?_o WHERE {{ {focus} {vb} "
+                    f"?this {_sparql_term(p2)} ?_o FILTER (!COALESCE("
+                    f"{self.v._restored('?_v')} {op} {self.v._restored('?_o')}, false)) }}"
+                )
                 out += [self.finding(comp, r["this"], r["_v"]) for r in self.select(q)]
         return out
 
     def closed(self) -> list[Finding]:
         if not _true(self.g.value(self.node, SH.closed)):
             return []
-        allowed = {p for prop in self.shape.properties
-                   for p in [self.g.value(prop, SH.path)] if isinstance(p, rdflib.URIRef)}
+        allowed = {
+            p
+            for prop in self.shape.properties
+            for p in [self.g.value(prop, SH.path)]
+            if isinstance(p, rdflib.URIRef)
+        }
         for lst in self.g.objects(self.node, SH.ignoredProperties):
             allowed |= {p for p in self.v._list(lst, self.node) if isinstance(p, rdflib.URIRef)}
-        keep = (f"FILTER (?_p NOT IN ({', '.join(_sparql_term(p) for p in sorted(allowed))}))"
-                if allowed else "")
-        rows = self.select(f"SELECT DISTINCT ?this ?_v ?_p ?_o WHERE {{ {self.focus.pattern} "
-                           f"{self.values_bind()} ?_v ?_p ?_o {keep} }}")
-        return [self.finding(SH.ClosedConstraintComponent, r["this"], r["_o"],
-                             path_iri=r["_p"].value) for r in rows]
+        keep = (
+            f"FILTER (?_p NOT IN ({', '.join(_sparql_term(p) for p in sorted(allowed))}))"
+            if allowed
+            else ""
+        )
+        rows = self.select(
+            f"SELECT DISTINCT ?this ?_v ?_p ?_o WHERE {{ {self.focus.pattern} "
+            f"{self.values_bind()} ?_v ?_p ?_o {keep} }}"
+        )
+        return [
+            self.finding(SH.ClosedConstraintComponent, r["this"], r["_o"], path_iri=r["_p"].value)
+            for r in rows
+        ]
 
     # -- logical constraints and shape-based ones --------------------------------------------
     def logical(self) -> list[Finding]:
@@ -1174,27 +1486,36 @@ class _Context:
                 if preds and all(preds):
                     # a focus node fails when it has none of the predicates: anti-joins,
                     # hashed, instead of a lookup per focus node and predicate
-                    minus = " ".join(f"MINUS {{ SELECT ?this WHERE {{ "
-                                     f"{_triple('?this', p, '?_x')} }} }}" for p in preds if p)
-                    rows = self.select(f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} "
-                                       f"{minus} }}")
-                    out += [self.finding(component_name(key), r["this"], r["this"])
-                            for r in rows]
+                    minus = " ".join(
+                        f"MINUS {{ SELECT ?this WHERE {{ {_triple('?this', p, '?_x')} }} }}"
+                        for p in preds
+                        if p
+                    )
+                    rows = self.select(
+                        f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} {minus} }}"
+                    )
+                    out += [self.finding(component_name(key), r["this"], r["this"]) for r in rows]
                     continue
             cond = self.v._logical_condition(key, obj, "?_v", self.depth)
             if cond is None:
                 fallback.append((key, obj))
                 continue
-            rows = self.select(f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} "
-                               f"{self.values_bind()} FILTER (!COALESCE({cond}, false)) }}")
+            rows = self.select(
+                f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} "
+                f"{self.values_bind()} FILTER (!COALESCE({cond}, false)) }}"
+            )
             out += [self.finding(component_name(key), r["this"], r["_v"]) for r in rows]
         if fallback:
             out += self._logical_by_sets(fallback)
         return out
 
     def _pairs(self) -> list[tuple[object, object]]:
-        return [(r["this"], r["_v"]) for r in self.select(
-            f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}")]
+        return [
+            (r["this"], r["_v"])
+            for r in self.select(
+                f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}"
+            )
+        ]
 
     def _member_focus(self) -> _Focus:
         return self.focus if self.path is None else self.value_focus()
@@ -1210,9 +1531,13 @@ class _Context:
             failing = [self.v.failing(m, values, self.depth + 1) for m in members]
             for this, v in pairs:
                 passed = sum(_decode(str(v)) not in f for f in failing)
-                bad = {SH["or"]: passed == 0, SH["and"]: passed < len(members),
-                       SH.xone: passed != 1, SH["not"]: passed == 1,
-                       SH.node: passed == 0}[key]
+                bad = {
+                    SH["or"]: passed == 0,
+                    SH["and"]: passed < len(members),
+                    SH.xone: passed != 1,
+                    SH["not"]: passed == 1,
+                    SH.node: passed == 0,
+                }[key]
                 if bad:
                     out.append(self.finding(component_name(key), this, v))
         return out
@@ -1248,11 +1573,14 @@ class _Context:
             rows = self.select(
                 f"SELECT ?this (COUNT(DISTINCT ?_v) AS ?n) WHERE {{ {self.focus.pattern} "
                 f"OPTIONAL {{ {self.values_bind()} FILTER (COALESCE({test}, false)) }} }} "
-                f"GROUP BY ?this")
+                f"GROUP BY ?this"
+            )
             return [(r["this"], int(r["n"].value)) for r in rows]
         pairs = self._pairs()
-        focus_nodes = [r["this"] for r in self.select(
-            f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")]
+        focus_nodes = [
+            r["this"]
+            for r in self.select(f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")
+        ]
         values = self._member_focus()
         bad_q = self.v.failing(q, values, self.depth + 1)
         bad_sibs = [self.v.failing(s, values, self.depth + 1) for s in siblings]
@@ -1270,13 +1598,26 @@ class _Context:
             if _true(self.g.value(c, SH.deactivated)):
                 continue
             query, joinable = self.v._sparql_query(c, self.shape)
-            messages = tuple(m for m in self.g.objects(c, SH.message)
-                             if isinstance(m, rdflib.Literal)) or self.shape.messages
+            messages = (
+                tuple(m for m in self.g.objects(c, SH.message) if isinstance(m, rdflib.Literal))
+                or self.shape.messages
+            )
             for hit in self._solutions(query, joinable):
-                value = hit.value if hit.value is not None else (
-                    hit.this if self.path is None else None)
-                out.append(self.finding(SH.SPARQLConstraintComponent, hit.this, value,
-                                        hit.path_iri, _fill(messages, hit, {}), c))
+                value = (
+                    hit.value
+                    if hit.value is not None
+                    else (hit.this if self.path is None else None)
+                )
+                out.append(
+                    self.finding(
+                        SH.SPARQLConstraintComponent,
+                        hit.this,
+                        value,
+                        hit.path_iri,
+                        _fill(messages, hit, {}),
+                        c,
+                    )
+                )
         return out
 
     def components(self) -> list[Finding]:
@@ -1285,24 +1626,37 @@ class _Context:
             validator = self.v._validator(comp, self.shape)
             if validator is None:
                 continue
-            query, joinable, ask = self.v._validator_query(validator, comp, self.shape,
-                                                           bindings)
+            query, joinable, ask = self.v._validator_query(validator, comp, self.shape, bindings)
             messages = self.shape.messages or tuple(
-                m for m in itertools.chain(self.g.objects(validator, SH.message),
-                                           self.g.objects(comp.node, SH.message))
-                if isinstance(m, rdflib.Literal))
+                m
+                for m in itertools.chain(
+                    self.g.objects(validator, SH.message), self.g.objects(comp.node, SH.message)
+                )
+                if isinstance(m, rdflib.Literal)
+            )
             hits = self._ask(query, joinable) if ask else self._solutions(query, joinable)
             for hit in hits:
-                value = hit.value if hit.value is not None else (
-                    hit.this if self.path is None else None)
-                out.append(self.finding(rdflib.URIRef(str(comp.node)), hit.this, value,
-                                        hit.path_iri,
-                                        _fill(messages, hit, bindings)))
+                value = (
+                    hit.value
+                    if hit.value is not None
+                    else (hit.this if self.path is None else None)
+                )
+                out.append(
+                    self.finding(
+                        rdflib.URIRef(str(comp.node)),
+                        hit.this,
+                        value,
+                        hit.path_iri,
+                        _fill(messages, hit, bindings),
+                    )
+                )
         return out
 
     def _focus_nodes(self) -> list:
-        return [r["this"] for r in self.sparql_select(
-            f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")]
+        return [
+            r["this"]
+            for r in self.sparql_select(f"SELECT DISTINCT ?this WHERE {{ {self.focus.pattern} }}")
+        ]
 
     def _solutions(self, query: str, joinable: bool) -> Iterator[_Hit]:
         """The solutions of a pre-bound SELECT query for every focus node. Over several
@@ -1334,8 +1688,7 @@ class _Context:
         """``query`` evaluated with ``values`` pre-bound: written into the text (SHACL's
         substitution), blank nodes through Oxigraph's substitutions."""
         blank = {k: v for k, v in values.items() if isinstance(v, BlankNode)}
-        text = _substitute(query, {k: _to_rdflib(v) for k, v in values.items()
-                                   if k not in blank})
+        text = _substitute(query, {k: _to_rdflib(v) for k, v in values.items() if k not in blank})
         try:
             return self.sparql_select(text, {Variable(k): v for k, v in blank.items()} or None)
         except RuntimeError as exc:
@@ -1348,11 +1701,16 @@ class _Context:
             inner = _inject(select, f"{self.focus.pattern} {self.values_bind('?this', '?value')}")
             rows = self.sparql_select(
                 f"SELECT DISTINCT ?this ?value WHERE {{ {self.focus.pattern} "
-                f"{self.values_bind('?this', '?value')} MINUS {{ {inner} }} }}")
+                f"{self.values_bind('?this', '?value')} MINUS {{ {inner} }} }}"
+            )
             yield from (_Hit(r["this"], r["value"]) for r in rows)
             return
-        pairs = [(r["this"], r["_v"]) for r in self.sparql_select(
-            f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}")]
+        pairs = [
+            (r["this"], r["_v"])
+            for r in self.sparql_select(
+                f"SELECT DISTINCT ?this ?_v WHERE {{ {self.focus.pattern} {self.values_bind()} }}"
+            )
+        ]
         for this, value in pairs:
             if not bool(self._prebound(query, {"this": this, "value": value})):
                 yield _Hit(this, value)
@@ -1363,12 +1721,17 @@ def _hit(row) -> _Hit:
     if failure is not None and failure.value == "true":
         raise ShapeError("a SPARQL constraint reported a failure (?failure true)")
     path = _get(row, "path")
-    return _Hit(_get(row, "this"), _get(row, "value"),
-                path.value if isinstance(path, NamedNode) else "", row)
+    return _Hit(
+        _get(row, "this"),
+        _get(row, "value"),
+        path.value if isinstance(path, NamedNode) else "",
+        row,
+    )
 
 
-def _fill(messages: tuple[rdflib.Literal, ...], hit: _Hit,
-          bindings: dict[str, Node]) -> tuple[rdflib.Literal, ...]:
+def _fill(
+    messages: tuple[rdflib.Literal, ...], hit: _Hit, bindings: dict[str, Node]
+) -> tuple[rdflib.Literal, ...]:
     """Messages with ``{?var}`` / ``{$var}`` replaced by the solution's values or the
     parameters' values."""
     row = hit.row
@@ -1388,10 +1751,12 @@ def _fill(messages: tuple[rdflib.Literal, ...], hit: _Hit,
 
     out = []
     for m in messages:
-        text = re.sub(r"\{[?$](\w+)\}",
-                      lambda mt: value(mt.group(1)) or mt.group(0), str(m))
-        out.append(rdflib.Literal(text, lang=m.language) if m.language
-                   else rdflib.Literal(text, datatype=m.datatype))
+        text = re.sub(r"\{[?$](\w+)\}", lambda mt: value(mt.group(1)) or mt.group(0), str(m))
+        out.append(
+            rdflib.Literal(text, lang=m.language)
+            if m.language
+            else rdflib.Literal(text, datatype=m.datatype)
+        )
     return tuple(out)
 
 
@@ -1412,8 +1777,9 @@ def _to_rdflib(term) -> rdflib.term.Node:
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == str(XSD.string):  # rdflib's plain literal
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
-                              normalize=False)  # as written: "1"^^xsd:boolean is not "true"
+        return rdflib.Literal(
+            term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False
+        )  # as written: "1"^^xsd:boolean is not "true"
     raise TypeError(term)
 
 
@@ -1451,6 +1817,7 @@ def _hash_joined(prologue: str, query: str) -> str:
     try:
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery
+
         algebra = translateQuery(parseQuery(prologue + query)).algebra
     except Exception:
         return query
@@ -1483,14 +1850,15 @@ def _hash_joined(prologue: str, query: str) -> str:
                     if started and level == 0:
                         break
                 j += 1
-            filters.append("".join(toks[i:j + 1]))
+            filters.append("".join(toks[i : j + 1]))
             i = j
         i += 1
     select = "".join(head).strip()
     if select.upper().endswith("WHERE"):
         select = select[:-5].rstrip()
-    patterns = " ".join(f"{{ SELECT * WHERE {{ {s.n3()} ({p.n3()}) {o.n3()} }} }}"
-                        for s, p, o in node.triples)
+    patterns = " ".join(
+        f"{{ SELECT * WHERE {{ {s.n3()} ({p.n3()}) {o.n3()} }} }}" for s, p, o in node.triples
+    )
     return f"{select} WHERE {{ {patterns} {' '.join(filters)} }}"
 
 
@@ -1529,8 +1897,13 @@ def _substitute(query: str, constants: dict[str, Node]) -> str:
             in_projection = False
         if up == "BOUND":
             rest = [j for j in range(i + 1, min(i + 8, len(toks))) if not toks[j].isspace()]
-            if (len(rest) >= 3 and toks[rest[0]] == "(" and toks[rest[2]] == ")"
-                    and toks[rest[1]][:1] in "?$" and toks[rest[1]][1:] in constants):
+            if (
+                len(rest) >= 3
+                and toks[rest[0]] == "("
+                and toks[rest[2]] == ")"
+                and toks[rest[1]][:1] in "?$"
+                and toks[rest[1]][1:] in constants
+            ):
                 out.append("(true)")
                 i = rest[2] + 1
                 continue
@@ -1541,8 +1914,11 @@ def _substitute(query: str, constants: dict[str, Node]) -> str:
             if previous.upper() == "AS":
                 out.append(tok)
             else:
-                out.append(nt(term) if not isinstance(term, rdflib.BNode)
-                           else f"<urn:hrkg:blank-shape:{term}>")
+                out.append(
+                    nt(term)
+                    if not isinstance(term, rdflib.BNode)
+                    else f"<urn:hrkg:blank-shape:{term}>"
+                )
         else:
             out.append(tok)
         i += 1
@@ -1562,4 +1938,3 @@ def default_message(component: rdflib.URIRef, path: str) -> str:
         "UniqueLang": f"more than one value with the same language{where}",
         "Closed": "a property the closed shape does not allow",
     }.get(local, f"{local} not satisfied{where}")
-

@@ -23,20 +23,35 @@ from rdflib.namespace import RDF, SH, XSD
 from hrkg import __version__
 from hrkg.validation.validate import SEVERITIES, Result, ValidationReport
 
-__all__ = ["FORMATS", "render", "as_text", "as_turtle", "as_json", "as_junit", "as_github",
-           "as_sarif", "report_graph"]
+__all__ = [
+    "FORMATS",
+    "render",
+    "as_text",
+    "as_turtle",
+    "as_json",
+    "as_junit",
+    "as_github",
+    "as_sarif",
+    "report_graph",
+]
 
 FORMATS = ("text", "turtle", "json", "junit", "github", "sarif")
 _HR_SOURCE = rdflib.URIRef("https://w3id.org/hrkg/ontology#sourceFile")
 
 
 def _head(report: ValidationReport) -> str:
-    stopped = (f"; stopped after {report.truncated_at} results (--max-results), so the counts "
-               "are at least these" if report.truncated_at is not None else "")
-    return (f"{'Conforms' if report.conforms else 'Does not conform'}: "
-            f"{report.violations} violations, {report.warnings} warnings, "
-            f"{report.count('Info')} infos "
-            f"({report.triples} quads, {report.engine} engine, {report.seconds:.1f} s{stopped})")
+    stopped = (
+        f"; stopped after {report.truncated_at} results (--max-results), so the counts "
+        "are at least these"
+        if report.truncated_at is not None
+        else ""
+    )
+    return (
+        f"{'Conforms' if report.conforms else 'Does not conform'}: "
+        f"{report.violations} violations, {report.warnings} warnings, "
+        f"{report.count('Info')} infos "
+        f"({report.triples} quads, {report.engine} engine, {report.seconds:.1f} s{stopped})"
+    )
 
 
 def _groups(report: ValidationReport):
@@ -70,16 +85,23 @@ def _term(text: str) -> rdflib.term.Node:
     from pyoxigraph import RdfFormat, parse
 
     from hrkg.validation.engine import _to_rdflib
+
     (quad,) = parse(input=f"<urn:s> <urn:p> {text} .".encode(), format=RdfFormat.N_TRIPLES)
     return _to_rdflib(quad.object)
 
 
-_PATH_KEYS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
-              SH.alternativePath)
+_PATH_KEYS = (
+    SH.inversePath,
+    SH.zeroOrMorePath,
+    SH.oneOrMorePath,
+    SH.zeroOrOnePath,
+    SH.alternativePath,
+)
 
 
-def _copy_path(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph,
-               depth: int = 0) -> rdflib.term.Node:
+def _copy_path(
+    source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Graph, depth: int = 0
+) -> rdflib.term.Node:
     """A fresh copy of a property path in ``target``, as the engine read it (a sequence,
     else the first path operator it has): each result describes its own path."""
     if not isinstance(node, rdflib.BNode) or depth > 64:
@@ -95,8 +117,11 @@ def _copy_path(source: rdflib.Graph, node: rdflib.term.Node, target: rdflib.Grap
             continue
         if key == SH.alternativePath:
             lst = rdflib.BNode()
-            Collection(target, lst, [_copy_path(source, m, target, depth + 1)
-                                     for m in Collection(source, inner)])
+            Collection(
+                target,
+                lst,
+                [_copy_path(source, m, target, depth + 1) for m in Collection(source, inner)],
+            )
             target.add((fresh, key, lst))
         else:
             target.add((fresh, key, _copy_path(source, inner, target, depth + 1)))
@@ -136,8 +161,11 @@ def report_graph(report: ValidationReport, sources: bool = True) -> rdflib.Graph
                 g.add((res, SH.sourceConstraint, d.constraint))
         else:
             g.add((res, SH.resultSeverity, SH[r.severity]))
-            component = (_term(r.component) if r.component.startswith("<")
-                         else SH[r.component.removeprefix("sh:")])
+            component = (
+                _term(r.component)
+                if r.component.startswith("<")
+                else SH[r.component.removeprefix("sh:")]
+            )
             g.add((res, SH.sourceConstraintComponent, component))
             if re.fullmatch(r"<[^<>]*>", r.path):
                 g.add((res, SH.resultPath, rdflib.URIRef(r.path[1:-1])))
@@ -169,12 +197,21 @@ def as_json(report: ValidationReport) -> str:
         "files": report.files,
         "counts": {s.lower(): report.count(s) for s in SEVERITIES},
         "truncatedAt": report.truncated_at,
-        "results": [{
-            "severity": r.severity, "shape": r.source_shape, "focusNode": r.focus_node,
-            "path": r.path or None, "component": r.component, "value": r.value or None,
-            "message": r.message, "source": _source(r), "sources": r.source or None,
-            "graph": r.graph or None,
-        } for r in report.results],
+        "results": [
+            {
+                "severity": r.severity,
+                "shape": r.source_shape,
+                "focusNode": r.focus_node,
+                "path": r.path or None,
+                "component": r.component,
+                "value": r.value or None,
+                "message": r.message,
+                "source": _source(r),
+                "sources": r.source or None,
+                "graph": r.graph or None,
+            }
+            for r in report.results
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
@@ -190,20 +227,32 @@ def as_junit(report: ValidationReport, fail_on: str = "Violation") -> str:
     for shape, results in sorted(by_shape.items()):
         case = ET.SubElement(suite, "testcase", classname="hrkg.shapes", name=shape, time="0")
         bad = [r for r in results if id(r) in failing]
-        detail = "\n".join(f"{r.severity}: {r.focus_node} {r.path} {r.message}"
-                           + (f" [{r.source}]" if r.source else "") for r in results)
+        detail = "\n".join(
+            f"{r.severity}: {r.focus_node} {r.path} {r.message}"
+            + (f" [{r.source}]" if r.source else "")
+            for r in results
+        )
         if bad:
             failures += 1
-            ET.SubElement(case, "failure", message=f"{len(bad)} results at or above {fail_on}",
-                          type=bad[0].severity).text = detail
+            ET.SubElement(
+                case,
+                "failure",
+                message=f"{len(bad)} results at or above {fail_on}",
+                type=bad[0].severity,
+            ).text = detail
         elif results:
             ET.SubElement(case, "system-out").text = detail
     suite.set("tests", str(len(by_shape)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", "0")
-    root = ET.Element("testsuites", name="hrkg validate", tests=str(len(by_shape)),
-                      failures=str(failures), errors="0")
+    root = ET.Element(
+        "testsuites",
+        name="hrkg validate",
+        tests=str(len(by_shape)),
+        failures=str(failures),
+        errors="0",
+    )
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
@@ -235,7 +284,9 @@ def as_github(report: ValidationReport) -> str:
 
 
 _SARIF_LEVEL = {0: "error", 1: "warning", 2: "note"}
-_SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 
 def _artifact(file: str) -> dict[str, str]:
@@ -255,45 +306,68 @@ def as_sarif(report: ValidationReport) -> str:
     worst: dict[str, int] = {}
     for r in report.results:
         worst[r.source_shape] = min(worst.get(r.source_shape, 2), r.rank)
-    rules = [{
-        "id": s,
-        "name": re.sub(r"\W+", "", s.rsplit(":", 1)[-1].rsplit("/", 1)[-1]) or "Shape",
-        "shortDescription": {"text": f"SHACL shape {s}"},
-        "defaultConfiguration": {"level": _SARIF_LEVEL[worst.get(s, 0)]},
-    } for s in shapes]
+    rules = [
+        {
+            "id": s,
+            "name": re.sub(r"\W+", "", s.rsplit(":", 1)[-1].rsplit("/", 1)[-1]) or "Shape",
+            "shortDescription": {"text": f"SHACL shape {s}"},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[worst.get(s, 0)]},
+        }
+        for s in shapes
+    ]
     results = []
     for r in report.results:
         location: dict[str, object] = {
-            "logicalLocations": [{"fullyQualifiedName": r.focus_node, "kind": "resource"}]}
+            "logicalLocations": [{"fullyQualifiedName": r.focus_node, "kind": "resource"}]
+        }
         if r.places:
             file, line = r.places[0]
             physical: dict[str, object] = {"artifactLocation": _artifact(file)}
             if line:
                 physical["region"] = {"startLine": line}
             location["physicalLocation"] = physical
-        properties = {"focusNode": r.focus_node, "component": r.component,
-                      "severity": r.severity}
-        for key, value in (("path", r.path), ("value", r.value), ("graph", r.graph),
-                           ("sources", r.source)):
+        properties = {"focusNode": r.focus_node, "component": r.component, "severity": r.severity}
+        for key, value in (
+            ("path", r.path),
+            ("value", r.value),
+            ("graph", r.graph),
+            ("sources", r.source),
+        ):
             if value:
                 properties[key] = value
-        text = f"{r.message} (focus node {r.focus_node}" + (
-            f", path {r.path}" if r.path else "") + (
-            f", value {r.value}" if r.value and r.value != r.focus_node else "") + ")"
-        results.append({
-            "ruleId": r.source_shape, "ruleIndex": index[r.source_shape],
-            "level": _SARIF_LEVEL[r.rank], "message": {"text": text},
-            "locations": [location],
-            "partialFingerprints": {"hrkgResult/v1": "|".join(r.key)},
-            "properties": properties,
-        })
+        text = (
+            f"{r.message} (focus node {r.focus_node}"
+            + (f", path {r.path}" if r.path else "")
+            + (f", value {r.value}" if r.value and r.value != r.focus_node else "")
+            + ")"
+        )
+        results.append(
+            {
+                "ruleId": r.source_shape,
+                "ruleIndex": index[r.source_shape],
+                "level": _SARIF_LEVEL[r.rank],
+                "message": {"text": text},
+                "locations": [location],
+                "partialFingerprints": {"hrkgResult/v1": "|".join(r.key)},
+                "properties": properties,
+            }
+        )
     run: dict[str, object] = {
-        "tool": {"driver": {"name": "hrkg", "version": __version__,
-                            "informationUri": "https://w3id.org/hrkg",
-                            "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "hrkg",
+                "version": __version__,
+                "informationUri": "https://w3id.org/hrkg",
+                "rules": rules,
+            }
+        },
         "results": results,
-        "invocations": [{"executionSuccessful": True,
-                         "properties": {"engine": report.engine, "quads": report.triples}}],
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "properties": {"engine": report.engine, "quads": report.triples},
+            }
+        ],
     }
     if any(not Path(f).is_absolute() for r in report.results for f, _ in r.places[:1]):
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}}

@@ -35,17 +35,20 @@ class PrebindingError(ValueError):
 
 @dataclass(frozen=True)
 class Analysis:
-    joinable: bool        # evaluating it joined with all focus nodes equals pre-binding
-    mentions: frozenset[str]   # the pre-bound variables the query mentions
+    joinable: bool  # evaluating it joined with all focus nodes equals pre-binding
+    mentions: frozenset[str]  # the pre-bound variables the query mentions
 
 
 _STAR_SUBQUERY = re.compile(r"\{\s*SELECT\s+((DISTINCT|REDUCED)\s+)?\*", re.I)
 
 
 # tokens outside strings, IRIs and comments (enough to find keywords, variables, groups)
-TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-                   r'|[?$][A-Za-z_0-9\u00b7-\U000effff]+|[{}()]|[A-Za-z]+|\s+|.', re.S)
+TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+    r"|[?$][A-Za-z_0-9\u00b7-\U000effff]+|[{}()]|[A-Za-z]+|\s+|.",
+    re.S,
+)
 _FORBIDDEN = {"MINUS": "MINUS", "VALUES": "VALUES", "SERVICE": "SERVICE"}
 
 
@@ -83,8 +86,11 @@ def _quick(query: str, names: frozenset[str], driving: str) -> Analysis | None:
     if driving not in names:  # a target: nothing is pre-bound that needs a check
         return Analysis(True, frozenset(mentioned))
     if driving not in mentioned:
-        return Analysis(True, frozenset(mentioned)) if "SELECT" not in query.upper()[
-            query.upper().find("{"):] else None
+        return (
+            Analysis(True, frozenset(mentioned))
+            if "SELECT" not in query.upper()[query.upper().find("{") :]
+            else None
+        )
     if sum(1 for t in toks if t == "{") != 1:
         return None
     depth, where = 0, False
@@ -117,6 +123,7 @@ def _full(query: str, names: set[str], driving: str) -> Analysis:
 
 def _is_comp(value: object) -> bool:
     from rdflib.plugins.sparql.parserutils import CompValue
+
     return isinstance(value, CompValue)
 
 
@@ -169,6 +176,7 @@ class _Walker:
         ok = self.driving not in used or self.driving in certain
         for ex in _exists(expr):
             from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
+
             inner = translateGroupGraphPattern(ex.graph)
             _, inner_ok = self.pattern(inner)
             if self.driving in _variables_of_pattern(inner) and self.driving not in certain:
@@ -251,8 +259,9 @@ class _Walker:
         inner, ok = self.pattern(project.p)
         returned = {str(v) for v in project.PV}
         in_scope = _variables_of_pattern(project.p, binding_only=True)
-        if self.driving in self.prebound and (self.driving not in returned or (
-                self.star_subquery and self.driving not in in_scope)):
+        if self.driving in self.prebound and (
+            self.driving not in returned or (self.star_subquery and self.driving not in in_scope)
+        ):
             raise PrebindingError(f"a sub-query must return ${self.driving}")
         if self.driving not in inner:
             ok = False

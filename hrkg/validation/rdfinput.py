@@ -20,23 +20,45 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from hrkg.errors import ShapeError
 
-__all__ = ["FORMATS", "SUFFIXES", "LINE_FORMATS", "Source", "read_quads", "format_for",
-           "first_lines", "rdf_files", "check_xml_entities"]
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "LINE_FORMATS",
+    "Source",
+    "read_quads",
+    "format_for",
+    "first_lines",
+    "rdf_files",
+    "check_xml_entities",
+]
 
-FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
-           "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML,
-           "jsonld": RdfFormat.JSON_LD}
-SUFFIXES = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS,
-            ".trig": RdfFormat.TRIG, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
-            ".jsonld": RdfFormat.JSON_LD}
-LINE_FORMATS = frozenset({RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS,
-                          RdfFormat.TRIG, RdfFormat.RDF_XML})
+FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "rdfxml": RdfFormat.RDF_XML,
+    "jsonld": RdfFormat.JSON_LD,
+}
+SUFFIXES = {
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".trig": RdfFormat.TRIG,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+LINE_FORMATS = frozenset(
+    {RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS, RdfFormat.TRIG, RdfFormat.RDF_XML}
+)
 STDIN = "-"
 
 
 @dataclass(frozen=True)
 class Source:
     """A file to read (or standard input, ``path == "-"``, held in ``data``)."""
+
     path: str
     format: RdfFormat
     data: bytes | None = None
@@ -63,20 +85,24 @@ def format_for(path: str, explicit: str | None = None) -> RdfFormat:
     """The format of ``path``: ``explicit`` (a key of FORMATS) or its suffix."""
     if explicit:
         if explicit not in FORMATS:
-            raise ShapeError(f"unknown RDF format {explicit!r}; expected one of "
-                             f"{', '.join(FORMATS)}")
+            raise ShapeError(
+                f"unknown RDF format {explicit!r}; expected one of {', '.join(FORMATS)}"
+            )
         return FORMATS[explicit]
     if path == STDIN:
         return RdfFormat.TRIG  # reads Turtle and N-Triples too
     fmt = SUFFIXES.get(Path(path).suffix.lower())
     if fmt is None:
-        raise ShapeError(f"{path}: unknown RDF file type {Path(path).suffix!r}; expected one "
-                         f"of {', '.join(sorted(SUFFIXES))} (or give the format)")
+        raise ShapeError(
+            f"{path}: unknown RDF file type {Path(path).suffix!r}; expected one "
+            f"of {', '.join(sorted(SUFFIXES))} (or give the format)"
+        )
     return fmt
 
 
-def rdf_files(paths: Iterable[str], explicit: str | None = None,
-              stdin: Callable[[], bytes] | None = None) -> list[Source]:
+def rdf_files(
+    paths: Iterable[str], explicit: str | None = None, stdin: Callable[[], bytes] | None = None
+) -> list[Source]:
     """The sources named by ``paths``: files, folders (every RDF file in them, by suffix,
     sorted) and ``-`` for standard input; a file named twice is read once."""
     out: list[Source] = []
@@ -88,8 +114,9 @@ def rdf_files(paths: Iterable[str], explicit: str | None = None,
             continue
         path = Path(p)
         if path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.is_file()
-                           and f.suffix.lower() in SUFFIXES)
+            found = sorted(
+                f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+            )
             if not found:
                 raise ShapeError(f"{p}: no RDF files in this folder ({', '.join(SUFFIXES)})")
             out += [Source(str(f), format_for(str(f))) for f in found]
@@ -133,8 +160,12 @@ def _json_ld(stream: BinaryIO, base: str) -> Iterator[Quad]:
 
 
 _PARSERS: dict[RdfFormat, Callable[[BinaryIO, str], Iterator[Quad]]] = {
-    RdfFormat.TURTLE: _turtle, RdfFormat.N_TRIPLES: _ntriples, RdfFormat.N_QUADS: _nquads,
-    RdfFormat.TRIG: _trig, RdfFormat.RDF_XML: _rdf_xml, RdfFormat.JSON_LD: _json_ld,
+    RdfFormat.TURTLE: _turtle,
+    RdfFormat.N_TRIPLES: _ntriples,
+    RdfFormat.N_QUADS: _nquads,
+    RdfFormat.TRIG: _trig,
+    RdfFormat.RDF_XML: _rdf_xml,
+    RdfFormat.JSON_LD: _json_ld,
 }
 
 
@@ -149,15 +180,20 @@ def check_xml_entities(stream: BinaryIO, name: str) -> None:
     from xml.parsers import expat
 
     if pyexpat.version_info < (2, 4, 0):  # pragma: no cover - Python 3.11 ships 2.5
-        raise ShapeError(f"{name}: this Python's expat ({pyexpat.EXPAT_VERSION}) cannot bound "
-                         "entity expansion; RDF/XML is refused")
+        raise ShapeError(
+            f"{name}: this Python's expat ({pyexpat.EXPAT_VERSION}) cannot bound "
+            "entity expansion; RDF/XML is refused"
+        )
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    def external(context: str, base: str | None, system_id: str | None,
-                 public_id: str | None) -> int:
-        raise ShapeError(f"{name}:{parser.CurrentLineNumber}: an external entity "
-                         f"({system_id or public_id}) is refused: hrkg reads no other file")
+    def external(
+        context: str, base: str | None, system_id: str | None, public_id: str | None
+    ) -> int:
+        raise ShapeError(
+            f"{name}:{parser.CurrentLineNumber}: an external entity "
+            f"({system_id or public_id}) is refused: hrkg reads no other file"
+        )
 
     parser.ExternalEntityRefHandler = external
     try:
@@ -166,13 +202,16 @@ def check_xml_entities(stream: BinaryIO, name: str) -> None:
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
         if "amplification" in str(exc):
-            raise ShapeError(f"{name}:{exc.lineno}: its entities expand far beyond its size "
-                             "(an entity-expansion bomb); refused") from None
+            raise ShapeError(
+                f"{name}:{exc.lineno}: its entities expand far beyond its size "
+                "(an entity-expansion bomb); refused"
+            ) from None
         # any other fault is the RDF/XML parser's to report, with its own words
 
 
-def _quads(source: Source, stream: BinaryIO,
-           prefixes: dict[str, str] | None = None) -> Iterator[Quad]:
+def _quads(
+    source: Source, stream: BinaryIO, prefixes: dict[str, str] | None = None
+) -> Iterator[Quad]:
     """The quads of ``source``, triples of its default graph in ``source.graph``; an error
     names the file and the line. ``prefixes`` receives the file's prefix declarations."""
     graph = source.graph
@@ -229,7 +268,7 @@ class _LineReader(io.RawIOBase):
 
     def __init__(self, raw: BinaryIO) -> None:
         self.raw = raw
-        self.line = 0            # the line being read (1-based)
+        self.line = 0  # the line being read (1-based)
         self._at_start = True
 
     def readable(self) -> bool:
@@ -240,7 +279,7 @@ class _LineReader(io.RawIOBase):
         if data and self._at_start:
             self.line += 1
         self._at_start = data.endswith(b"\n")
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
 

@@ -87,8 +87,14 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
     recs = max(20, n // 12)
     actions = max(20, n // 40)
     mentions = max(10, n // 60)
-    size = {"state": states, "action": actions, "consent": actions, "review": reviews,
-            "rec": recs, "mention": mentions}
+    size = {
+        "state": states,
+        "action": actions,
+        "consent": actions,
+        "review": reviews,
+        "rec": recs,
+        "mention": mentions,
+    }
     order = sorted(FAULTS)
 
     def hit(kind: str, i: int) -> bool:
@@ -110,8 +116,12 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         if hit("state-two-english-labels", i):
             yield f"{s} {_LABEL} {_lit(f'The State {i}', lang='en')} ."
         yield f"{s} {_hr('unMember')} {_lit('true', 'boolean')} ."
-    for code, cls, year in (("CCPR", "Treaty", 1966), ("CESCR", "Treaty", 1966),
-                            ("CCPR-OP2", "OptionalProtocol", 1989), ("UDHR", "Declaration", 1948)):
+    for code, cls, year in (
+        ("CCPR", "Treaty", 1966),
+        ("CESCR", "Treaty", 1966),
+        ("CCPR-OP2", "OptionalProtocol", 1989),
+        ("UDHR", "Declaration", 1948),
+    ):
         ins = _iri(f"instrument/{code}")
         yield f"{ins} {_RDF_TYPE} {_hr(cls)} ."
         yield f"{ins} {_LABEL} {_lit(code, lang='en')} ."
@@ -131,7 +141,7 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
         year_text = "1950" if hit("consent-before-adoption", i) else str(1990 + i % 30)
         year_type = "integer" if hit("action-year-not-gyear", i) else "gYear"
         yield f"{a} {_hr('year')} {_lit(year_text, year_type)} ."
-    for n in range(1, 41):   # the Working Group sessions the reviews are in
+    for n in range(1, 41):  # the Working Group sessions the reviews are in
         ses = _iri(f"upr-session/{n}")
         yield f"{ses} {_RDF_TYPE} {_hr('UPRSession')} ."
         yield f"{ses} {_LABEL} {_lit(f'Session {n}', lang='en')} ."
@@ -169,8 +179,11 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
             yield f"{rec} {_hr('text')} {_lit(text, lang=lang)} ."
         if hit("rec-two-texts", i):
             yield f"{rec} {_hr('text')} {_lit(f'Another text {i}')} ."
-        review = _iri(f"state/{_iso(0, 3)}") if hit("rec-review-not-review", i) \
+        review = (
+            _iri(f"state/{_iso(0, 3)}")
+            if hit("rec-review-not-review", i)
             else _iri(f"review/upr/{review_i}")
+        )
         yield f"{rec} {_hr('review')} {review} ."
         if hit("rec-by-reviewed-state", i):
             yield f"{rec} {_hr('recommendingState')} {_iri(f'state/{_iso(reviewed, 3)}')} ."
@@ -182,8 +195,13 @@ def triples(n: int, every: int = 500, faults: frozenset[str] | None = None) -> I
                 yield f"{rec} {_hr('recommendingState')} {_iri(f'state/{_iso(other, 3)}')} ."
         response = "Accepted" if hit("rec-bad-response", i) else ("Supported", "Noted")[i % 2]
         yield f"{rec} {_hr('response')} {_hr(response)} ."
-        category = "x" if hit("rec-category-ill-typed", i) else \
-            "6" if hit("rec-category-6", i) else str(1 + i % 5)
+        category = (
+            "x"
+            if hit("rec-category-ill-typed", i)
+            else "6"
+            if hit("rec-category-6", i)
+            else str(1 + i % 5)
+        )
         yield f"{rec} {_hr('actionCategory')} {_lit(category, 'integer')} ."
         yield f"{rec} {_hr('theme')} {themes[i % len(themes)]} ."
         if hit("rec-theme-not-concept", i):

@@ -50,9 +50,21 @@ from hrkg.validation.engine import (
 )
 from hrkg.validation.rdfinput import Source, first_lines, rdf_files, read_quads
 
-__all__ = ["Result", "Detail", "ValidationReport", "validate_files", "validate_store",
-           "shapes_graph", "load_ontology", "files_store", "ONTOLOGY_GRAPH", "ENGINES",
-           "SEVERITIES", "union_graph", "pyshacl_results"]
+__all__ = [
+    "Result",
+    "Detail",
+    "ValidationReport",
+    "validate_files",
+    "validate_store",
+    "shapes_graph",
+    "load_ontology",
+    "files_store",
+    "ONTOLOGY_GRAPH",
+    "ENGINES",
+    "SEVERITIES",
+    "union_graph",
+    "pyshacl_results",
+]
 
 ENGINES = ("fast", "pyshacl")
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -67,10 +79,11 @@ def _place_label(place: tuple[str, int | None]) -> str:
 @dataclass(frozen=True, eq=False)
 class Detail:
     """A result in SHACL's own terms, for reports that are SHACL reports (Turtle, SARIF)."""
-    shape: rdflib.term.Node                  # sh:sourceShape
-    component: rdflib.URIRef                 # sh:sourceConstraintComponent
-    severity: rdflib.URIRef                  # sh:resultSeverity
-    path: rdflib.term.Node | None = None     # sh:resultPath, described in path_graph
+
+    shape: rdflib.term.Node  # sh:sourceShape
+    component: rdflib.URIRef  # sh:sourceConstraintComponent
+    severity: rdflib.URIRef  # sh:resultSeverity
+    path: rdflib.term.Node | None = None  # sh:resultPath, described in path_graph
     path_graph: rdflib.Graph | None = None
     messages: tuple[rdflib.Literal, ...] = ()
     constraint: rdflib.term.Node | None = None  # sh:sourceConstraint
@@ -83,6 +96,7 @@ class Result:
     the shape is the shape with targets (property shapes are named by it). ``graph`` names
     the data graph when graphs are validated one by one. ``places`` (not compared) are where
     the focus node's triples came from: (file, line or None)."""
+
     severity: str
     source_shape: str
     focus_node: str
@@ -102,8 +116,15 @@ class Result:
 
     @property
     def key(self) -> tuple[str, ...]:
-        return (self.severity, self.source_shape, self.focus_node, self.path, self.component,
-                self.value, self.graph)
+        return (
+            self.severity,
+            self.source_shape,
+            self.focus_node,
+            self.path,
+            self.component,
+            self.value,
+            self.graph,
+        )
 
     @property
     def rank(self) -> int:
@@ -113,6 +134,7 @@ class Result:
 
     def replace(self, **changes: object) -> Result:
         from dataclasses import replace
+
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
@@ -147,8 +169,7 @@ class ValidationReport:
     def conforms(self) -> bool:
         """No violation (hrkg's sense; a SHACL report's sh:conforms is "no result"), among
         the results kept and those made before a --max-results stop."""
-        return self.violations == 0 and not any(
-            s not in ("Warning", "Info") for s in self.seen)
+        return self.violations == 0 and not any(s not in ("Warning", "Info") for s in self.seen)
 
     def failing(self, fail_on: str = "Violation") -> list[Result]:
         """Results at or above ``fail_on`` (Violation > Warning > Info)."""
@@ -157,8 +178,7 @@ class ValidationReport:
 
     def exit_code(self, fail_on: str = "Violation") -> int:
         rank = SEVERITIES.index(fail_on.capitalize())
-        beyond = any((SEVERITIES.index(s) if s in SEVERITIES else 0) <= rank
-                     for s in self.seen)
+        beyond = any((SEVERITIES.index(s) if s in SEVERITIES else 0) <= rank for s in self.seen)
         return 1 if self.failing(fail_on) or beyond else 0
 
     def by_shape(self) -> Counter[tuple[str, str]]:
@@ -168,6 +188,7 @@ class ValidationReport:
 # -- shapes ------------------------------------------------------------------------------
 def _rdflib_term(term) -> rdflib.term.Node:
     from hrkg.validation.engine import _to_rdflib
+
     return _to_rdflib(term)
 
 
@@ -222,8 +243,10 @@ def files_store(paths: Sequence[Path | str] | Sequence[Source], ontology: bool =
 @lru_cache(maxsize=1)
 def _ontology_size() -> int:
     from pyoxigraph import parse
-    return sum(sum(1 for _ in parse(path=str(f), format=RdfFormat.TURTLE))
-               for f in ontology_files())
+
+    return sum(
+        sum(1 for _ in parse(path=str(f), format=RdfFormat.TURTLE)) for f in ontology_files()
+    )
 
 
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
@@ -251,12 +274,14 @@ def _as_written(quads: list[Quad]) -> dict[str, Literal]:
         original = items[int(q.subject.value.rsplit(":", 1)[1])]
         if str(q.object) != str(original):
             changed[str(original)] = Literal(
-                original.value, datatype=NamedNode(AS_WRITTEN + original.datatype.value))
+                original.value, datatype=NamedNode(AS_WRITTEN + original.datatype.value)
+            )
     return changed
 
 
-def _load(paths: Sequence[Path | str] | Sequence[Source],
-          ontology: bool = True) -> tuple[Store, Store | None, int]:
+def _load(
+    paths: Sequence[Path | str] | Sequence[Source], ontology: bool = True
+) -> tuple[Store, Store | None, int]:
     """The store to validate; when some literals are held as written in it, the same data
     as Oxigraph stores it (for SPARQL-based constraints); the number of quads read (a
     store counts its quads only by reading them all)."""
@@ -269,11 +294,18 @@ def _load(paths: Sequence[Path | str] | Sequence[Source],
             load_ontology(store)
     if changed:
         stores[1].bulk_extend(quads)
-        quads = [Quad(q.subject, q.predicate, changed.get(str(q.object), q.object), q.graph_name)
-                 if isinstance(q.object, Literal) else q for q in quads]
+        quads = [
+            Quad(q.subject, q.predicate, changed.get(str(q.object), q.object), q.graph_name)
+            if isinstance(q.object, Literal)
+            else q
+            for q in quads
+        ]
     stores[0].bulk_extend(quads)
-    return stores[0], (stores[1] if changed else None), len(quads) + (
-        _ontology_size() if ontology else 0)
+    return (
+        stores[0],
+        (stores[1] if changed else None),
+        len(quads) + (_ontology_size() if ontology else 0),
+    )
 
 
 def union_graph(store: Store, graphs: Sequence[NamedNode] | None = None) -> rdflib.Graph:
@@ -281,8 +313,9 @@ def union_graph(store: Store, graphs: Sequence[NamedNode] | None = None) -> rdfl
     if graphs is None:
         triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     else:
-        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                              default_graph=list(graphs))
+        triples = store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=list(graphs)
+        )
     g = rdflib.Graph()
     assert isinstance(triples, QueryTriples)
     g.parse(data=triples.serialize(format=RdfFormat.N_TRIPLES), format="nt")
@@ -298,7 +331,7 @@ def _message(messages: tuple[rdflib.Literal, ...], component: rdflib.URIRef, pat
 
 
 def _component(iri: rdflib.URIRef) -> str:
-    return "sh:" + str(iri)[len(str(SH)):] if str(iri).startswith(str(SH)) else f"<{iri}>"
+    return "sh:" + str(iri)[len(str(SH)) :] if str(iri).startswith(str(SH)) else f"<{iri}>"
 
 
 def _severity(iri: rdflib.term.Node | None) -> str:
@@ -312,8 +345,12 @@ def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
     from pyshacl import validate as pyshacl_validate  # slow to import: only when asked
 
     _, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True,
-        advanced=True, abort_on_first=False,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+        abort_on_first=False,
     )
     owner = {ps: ns for ns, ps in shapes.subject_objects(SH.property)}
     results = []
@@ -323,39 +360,60 @@ def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
         path = report.value(r, SH.resultPath)
         component = report.value(r, SH.sourceConstraintComponent)
         severity = report.value(r, SH.resultSeverity)
-        messages = tuple(m for m in report.objects(r, SH.resultMessage)
-                         if isinstance(m, rdflib.Literal))
+        messages = tuple(
+            m for m in report.objects(r, SH.resultMessage) if isinstance(m, rdflib.Literal)
+        )
         text_path = path_text(report, path) if path is not None else ""
-        results.append(Result(
-            severity=_severity(severity),
-            source_shape=_shape_name(shapes, shape),
-            focus_node=nt(report.value(r, SH.focusNode)),
-            path=text_path,
-            component=_component(component),
-            value=nt(report.value(r, SH.value)),
-            message=str(messages[0]) if messages else default_message(component, text_path),
-            detail=Detail(source_shape, component, severity or SH.Violation, path, report,
-                          messages, report.value(r, SH.sourceConstraint)),
-        ))
+        results.append(
+            Result(
+                severity=_severity(severity),
+                source_shape=_shape_name(shapes, shape),
+                focus_node=nt(report.value(r, SH.focusNode)),
+                path=text_path,
+                component=_component(component),
+                value=nt(report.value(r, SH.value)),
+                message=str(messages[0]) if messages else default_message(component, text_path),
+                detail=Detail(
+                    source_shape,
+                    component,
+                    severity or SH.Violation,
+                    path,
+                    report,
+                    messages,
+                    report.value(r, SH.sourceConstraint),
+                ),
+            )
+        )
     return results
 
 
 def _from_finding(f: Finding, shapes: rdflib.Graph, graph: str) -> Result:
-    path = f"<{f.path_iri}>" if f.path_iri else (
-        path_text(shapes, f.path) if f.path is not None else "")
+    path = (
+        f"<{f.path_iri}>"
+        if f.path_iri
+        else (path_text(shapes, f.path) if f.path is not None else "")
+    )
     path_node = rdflib.URIRef(f.path_iri) if f.path_iri else f.path
-    return Result(f.severity_name, _shape_name(shapes, f.top), f.focus, path,
-                  _component(f.component), f.value,
-                  _message(f.messages, f.component, path), graph=graph,
-                  detail=Detail(f.shape, f.component, f.severity, path_node, shapes,
-                                f.messages, f.constraint))
+    return Result(
+        f.severity_name,
+        _shape_name(shapes, f.top),
+        f.focus,
+        path,
+        _component(f.component),
+        f.value,
+        _message(f.messages, f.component, path),
+        graph=graph,
+        detail=Detail(
+            f.shape, f.component, f.severity, path_node, shapes, f.messages, f.constraint
+        ),
+    )
 
 
 @lru_cache(maxsize=4096)
 def _graph_label(graph: str) -> str:
     prefix = base() + "graph/"
     if graph.startswith(prefix):
-        return unquote(graph[len(prefix):])
+        return unquote(graph[len(prefix) :])
     if graph == "urn:hrkg:stdin":
         return "<stdin>"
     if graph.startswith("file://"):
@@ -367,8 +425,7 @@ def _graph_label(graph: str) -> str:
     return graph
 
 
-def _attribute(store: Store, results: list[Result],
-               sources: Sequence[Source] = ()) -> list[Result]:
+def _attribute(store: Store, results: list[Result], sources: Sequence[Source] = ()) -> list[Result]:
     """Name, for each result, the sources (and lines) of its focus node's triples: the
     line a loader recorded (``hr:sourceLine``), else the line the parser read it on."""
     iris = sorted({r.focus_node for r in results if r.focus_node.startswith("<")})
@@ -376,10 +433,11 @@ def _attribute(store: Store, results: list[Result],
     by_graph: dict[str, set[str]] = {}
     for i in range(0, len(iris), 400):
         rows = store.query(
-            f"SELECT DISTINCT ?f ?g ?line WHERE {{ VALUES ?f {{ {' '.join(iris[i:i + 400])} }} "
+            f"SELECT DISTINCT ?f ?g ?line WHERE {{ VALUES ?f {{ {' '.join(iris[i : i + 400])} }} "
             f"{{ GRAPH ?g {{ ?f ?p ?o }} }} UNION {{ GRAPH ?g {{ ?o ?p ?f }} "
             f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?f ?q ?x }} }} }} "
-            f"OPTIONAL {{ GRAPH ?g {{ ?f <{HR.sourceLine.value}> ?line }} }} }}")
+            f"OPTIONAL {{ GRAPH ?g {{ ?f <{HR.sourceLine.value}> ?line }} }} }}"
+        )
         assert isinstance(rows, QuerySolutions)
         for row in rows:
             line = int(row["line"].value) if row["line"] is not None else None
@@ -395,8 +453,10 @@ def _attribute(store: Store, results: list[Result],
         lines.update(first_lines(source, wanted))
     out = []
     for r in results:
-        places = {(_graph_label(g), line if line is not None else lines.get((g, r.focus_node)))
-                  for g, line in where.get(r.focus_node, ())}
+        places = {
+            (_graph_label(g), line if line is not None else lines.get((g, r.focus_node)))
+            for g, line in where.get(r.focus_node, ())
+        }
         out.append(r.replace(places=tuple(sorted(places, key=_place_label))))
     return out
 
@@ -404,22 +464,29 @@ def _attribute(store: Store, results: list[Result],
 def _unique_triples(store: Store, graphs: list[NamedNode] | None, ontology: NamedNode) -> bool:
     """Whether no triple of the data is in two graphs: one data graph, and the ontology
     (if loaded) sharing no triple with it."""
-    data = [g for g in (graphs if graphs is not None else store.named_graphs())
-            if isinstance(g, NamedNode) and g != ontology]
-    if len(data) != 1 or (graphs is None and any(
-            not isinstance(g, NamedNode) for g in store.named_graphs())):
+    data = [
+        g
+        for g in (graphs if graphs is not None else store.named_graphs())
+        if isinstance(g, NamedNode) and g != ontology
+    ]
+    if len(data) != 1 or (
+        graphs is None and any(not isinstance(g, NamedNode) for g in store.named_graphs())
+    ):
         return False
-    if graphs is None and any(True for _ in store.quads_for_pattern(None, None, None,
-                                                                  DefaultGraph())):
+    if graphs is None and any(
+        True for _ in store.quads_for_pattern(None, None, None, DefaultGraph())
+    ):
         return False
     if not store.contains_named_graph(ontology):
         return True
-    return not store.query(f"ASK {{ GRAPH <{ontology.value}> {{ ?s ?p ?o }} "
-                           f"GRAPH <{data[0].value}> {{ ?s ?p ?o }} }}")
+    return not store.query(
+        f"ASK {{ GRAPH <{ontology.value}> {{ ?s ?p ?o }} GRAPH <{data[0].value}> {{ ?s ?p ?o }} }}"
+    )
 
 
-def _as_written_graph(sources: Sequence[Source], graphs: list[NamedNode] | None,
-                      store: Store) -> rdflib.Graph:
+def _as_written_graph(
+    sources: Sequence[Source], graphs: list[NamedNode] | None, store: Store
+) -> rdflib.Graph:
     """The data of ``sources`` (only ``graphs``, if given; the ontology, if the store holds
     it) as an rdflib graph, literals as written: for pySHACL."""
     g = rdflib.Graph()
@@ -427,8 +494,7 @@ def _as_written_graph(sources: Sequence[Source], graphs: list[NamedNode] | None,
     for source in sources:
         for q in read_quads(source):
             if keep is None or getattr(q.graph_name, "value", None) in keep:
-                g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate),
-                       _rdflib_term(q.object)))
+                g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
     ontology = rid("graph", ONTOLOGY_GRAPH)
     if store.contains_named_graph(ontology) and (keep is None or ontology.value in keep):
         for f in ontology_files():
@@ -437,17 +503,25 @@ def _as_written_graph(sources: Sequence[Source], graphs: list[NamedNode] | None,
 
 
 def _data_graphs(store: Store, skip: set[str]) -> list[NamedNode]:
-    return sorted((g for g in store.named_graphs() if isinstance(g, NamedNode)
-                   and g.value not in skip), key=lambda g: g.value)
+    return sorted(
+        (g for g in store.named_graphs() if isinstance(g, NamedNode) and g.value not in skip),
+        key=lambda g: g.value,
+    )
 
 
-def validate_store(store: Store, engine: str = "fast", restrict: str | None = None,
-                   files: list[str] | None = None, shapes: rdflib.Graph | None = None,
-                   per_graph: bool = False, sources: Sequence[Source] = (),
-                   sparql_store: Store | None = None,
-                   triples: int | None = None,
-                   shapes_in_store: str | None = None,
-                   max_results: int | None = None) -> ValidationReport:
+def validate_store(
+    store: Store,
+    engine: str = "fast",
+    restrict: str | None = None,
+    files: list[str] | None = None,
+    shapes: rdflib.Graph | None = None,
+    per_graph: bool = False,
+    sources: Sequence[Source] = (),
+    sparql_store: Store | None = None,
+    triples: int | None = None,
+    shapes_in_store: str | None = None,
+    max_results: int | None = None,
+) -> ValidationReport:
     """Validate the union of the store's graphs (or, ``per_graph``, each named graph on its
     own, with the ontology graph) against hrkg's shapes or ``shapes``. ``restrict`` (fast
     engine only) is a SPARQL group pattern binding ``?this`` to the focus nodes to check."""
@@ -463,13 +537,18 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
     runs: list[tuple[str, list[NamedNode] | None]] = [("", None)]
     if per_graph:
         extra = [ontology] if store.contains_named_graph(ontology) else []
-        runs = [(_graph_label(d.value), [d, *extra])
-                for d in _data_graphs(store, {ontology.value, shapes_in_store or ""})]
+        runs = [
+            (_graph_label(d.value), [d, *extra])
+            for d in _data_graphs(store, {ontology.value, shapes_in_store or ""})
+        ]
     # a built store's default graph is already the merge of its named graphs, each triple
     # once: the fast engine reads it instead of the union, where a fact of two sources is
     # two rows
-    merged = (engine == "fast" and not per_graph
-              and any(True for _ in store.quads_for_pattern(None, None, None, DefaultGraph())))
+    merged = (
+        engine == "fast"
+        and not per_graph
+        and any(True for _ in store.quads_for_pattern(None, None, None, DefaultGraph()))
+    )
     results: list[Result] = []
     for label, graphs in runs:
         if engine == "fast":
@@ -477,14 +556,17 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
                 graphs, unique = [DefaultGraph()], True  # type: ignore[list-item]
             else:
                 unique = _unique_triples(store, graphs, ontology)
-            results += [_from_finding(f, g, label) for f in validator.run(
-                store, restrict, graphs, sparql_store, unique, triples)]
+            results += [
+                _from_finding(f, g, label)
+                for f in validator.run(store, restrict, graphs, sparql_store, unique, triples)
+            ]
         else:
             if restrict:
                 raise ShapeError("--changed needs the fast engine")
             # from the files as written where there are files (Oxigraph rewrites literals)
-            data = (_as_written_graph(sources, graphs, store) if sources
-                    else union_graph(store, graphs))
+            data = (
+                _as_written_graph(sources, graphs, store) if sources else union_graph(store, graphs)
+            )
             results += [r.replace(graph=label) for r in pyshacl_results(data, g)]
     truncated = validator.truncated
     seen = {SEVERITY_NAMES.get(s, "Violation") for s in validator.severities_seen}
@@ -493,17 +575,28 @@ def validate_store(store: Store, engine: str = "fast", restrict: str | None = No
         results = results[:max_results]
     results = sorted(_attribute(store, results, sources))
     tops = [_shape_name(g, s) for s in validator.top_shapes()]
-    return ValidationReport(results, time.perf_counter() - start, triples, engine,
-                            sorted(tops), files or [], shapes_graph=g,
-                            truncated_at=max_results if truncated else None,
-                            seen=frozenset(seen) if truncated else frozenset())
+    return ValidationReport(
+        results,
+        time.perf_counter() - start,
+        triples,
+        engine,
+        sorted(tops),
+        files or [],
+        shapes_graph=g,
+        truncated_at=max_results if truncated else None,
+        seen=frozenset(seen) if truncated else frozenset(),
+    )
 
 
-def validate_files(paths: Sequence[Path | str], engine: str = "fast",
-                   shapes: Sequence[str] | None = None, per_graph: bool = False,
-                   data_format: str | None = None,
-                   stdin: Callable[[], bytes] | None = None,
-                   max_results: int | None = None) -> ValidationReport:
+def validate_files(
+    paths: Sequence[Path | str],
+    engine: str = "fast",
+    shapes: Sequence[str] | None = None,
+    per_graph: bool = False,
+    data_format: str | None = None,
+    stdin: Callable[[], bytes] | None = None,
+    max_results: int | None = None,
+) -> ValidationReport:
     """Validate RDF files (``-``: standard input) against hrkg's shapes (with hrkg's
     ontology beside the data) or against the shapes in ``shapes`` (the data alone)."""
     sources = rdf_files([str(p) for p in paths], data_format, stdin)
@@ -514,17 +607,31 @@ def validate_files(paths: Sequence[Path | str], engine: str = "fast",
         # $shapesGraph: the shapes as a named graph beside the data (blank nodes keep
         # their labels, so that the shapes graph's terms are the store's)
         in_store = SHAPES_GRAPH
-        (as_stored or store).load(input=g.serialize(format="nt").encode(),
-                                  format=RdfFormat.N_TRIPLES, to_graph=NamedNode(in_store))
-    return validate_store(store, engine, files=[s.path for s in sources], shapes=g,
-                          per_graph=per_graph, sources=sources, sparql_store=as_stored,
-                          triples=quads, shapes_in_store=in_store, max_results=max_results)
+        (as_stored or store).load(
+            input=g.serialize(format="nt").encode(),
+            format=RdfFormat.N_TRIPLES,
+            to_graph=NamedNode(in_store),
+        )
+    return validate_store(
+        store,
+        engine,
+        files=[s.path for s in sources],
+        shapes=g,
+        per_graph=per_graph,
+        sources=sources,
+        sparql_store=as_stored,
+        triples=quads,
+        shapes_in_store=in_store,
+        max_results=max_results,
+    )
 
 
 SHAPES_GRAPH = "urn:hrkg:shapes-graph"
 
 
 def _uses_shapes_graph(shapes: rdflib.Graph) -> bool:
-    return any(re.search(r"[$?]shapesGraph\b", str(o))
-               for p in (SH.select, SH.ask) for o in shapes.objects(None, p))
-
+    return any(
+        re.search(r"[$?]shapesGraph\b", str(o))
+        for p in (SH.select, SH.ask)
+        for o in shapes.objects(None, p)
+    )
