@@ -34,7 +34,8 @@ def main() -> None:
     tm = result.timings
     rows = [("quads", f"{result.triples}", ""),
             ("build total (s)", f"{total:.2f}", f"{total / floor_s:.1f}x floor"),
-            ("  loading (s)", f"{tm.get('loading', 0):.2f}", f"{tm.get('loading', 0) / floor_s:.1f}x floor"),
+            ("  loading (s)", f"{tm.get('loading', 0):.2f}",
+             f"{tm.get('loading', 0) / floor_s:.1f}x floor"),
             ("  indexing (s)", f"{tm.get('indexing', 0):.2f}", ""),
             ("  validation, fast engine (s)", f"{tm.get('validation', 0):.2f}", ""),
             ("oxigraph bulk load of the same N-Quads (s)", f"{floor_s:.2f}", "1.0x (floor)")]

@@ -1,7 +1,7 @@
 """Validation benchmark: the fast engine against pySHACL, in the same run, on generated graphs
-shaped like ours (hrkg.validation.synthetic) of 100k, 1M and 3M triples and on the bundled graph (the
-built store), the latter also as the whole ``hrkg validate`` command. Each measurement runs in
-its own process, so its peak memory is its own.
+shaped like ours (hrkg.validation.synthetic) of 100k, 1M and 3M triples and on the bundled
+graph (the built store), the latter also as the whole ``hrkg validate`` command. Each
+measurement runs in its own process, so its peak memory is its own.
 
     python benchmarks/validate_bench.py [--sizes 100000,1000000,3000000] [--pyshacl-up-to N]
 

@@ -364,7 +364,8 @@ class OhchrUprLoader(Loader):
         self, source: Source, reading: ReviewReading, report: LoadReport
     ) -> Iterator[Quad]:
         """``hr:repeats``: this review's recommendations that a state made in the previous
-        review of the same state too, in nearly the same words (:func:`hrkg.text.reconcile.similar`)."""
+        review of the same state too, in nearly the same words
+        (:func:`hrkg.text.reconcile.similar`)."""
         earlier = previous_review(source.root, reading)
         if earlier is None:
             return

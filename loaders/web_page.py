@@ -162,7 +162,10 @@ def listing_items(text: str) -> list[Item]:
 class WebPageLoader(Loader):
     name = "web-page"
     version = "1"
-    description = "Documents (HTML, Markdown, text, PDF under documents/): entities, mentions, dated treaty actions"
+    description = (
+        "Documents (HTML, Markdown, text, PDF under documents/): entities, mentions, "
+        "dated treaty actions"
+    )
     patterns = ("documents/*",)
     documents = True
 

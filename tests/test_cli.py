@@ -90,7 +90,8 @@ def test_load_replaces_one_graph(tmp_path: Path, data_dir: Path, built, upr_corp
     small.parent.mkdir()
     lines = (data_dir / "us-upr-cycle3" / small.name).read_text(encoding="utf-8").splitlines()
     small.write_text("\n".join(lines[:11]) + "\n", encoding="utf-8")
-    code, out = run("load", "--data", str(tmp_path), "--store", str(root), "--no-validate", str(small))
+    code, out = run("load", "--data", str(tmp_path), "--store", str(root), "--no-validate",
+                    str(small))
     assert code == 0, out
     q = ("PREFIX hr: <https://w3id.org/hrkg/ontology#> SELECT (COUNT(DISTINCT ?r) AS ?n) "
          "WHERE { ?r hr:review ?v . ?v hr:session ?s }")

@@ -22,7 +22,8 @@ LISTS = ["ohchr-upr/slovenia/cycle3/thematic-list-UPR34.docx",
 
 def test_the_turtle_is_generated_from_the_tables() -> None:
     committed = (resource_dir("ontology") / "ohchr-schemes.ttl").read_text(encoding="utf-8")
-    assert committed == generate(), "run: python -m hrkg.reference.ohchr_schemes > ontology/ohchr-schemes.ttl"
+    assert committed == generate(), (
+        "run: python -m hrkg.reference.ohchr_schemes > ontology/ohchr-schemes.ttl")
     triples = list(parse(committed.encode(), format=RdfFormat.TURTLE))
     schemes = Counter(t.object.value.rsplit("#", 1)[1] for t in triples
                       if t.predicate == SKOS.inScheme)

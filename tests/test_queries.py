@@ -73,7 +73,8 @@ def test_parties_per_instrument(store, data_dir: Path) -> None:
 
 
 def test_dprk_reviews(store, data_dir: Path) -> None:
-    raw = [r for r in upr_rows(data_dir) if r["To"] == "DPR Korea" and r["Response"] != "Voluntary Pledge"]
+    raw = [r for r in upr_rows(data_dir)
+           if r["To"] == "DPR Korea" and r["Response"] != "Voluntary Pledge"]
     got = {r["session"]: r for r in answer(store, "dprk-reviews")}
     assert set(got) == {"6", "19"}
     for session in ("6", "19"):
@@ -90,7 +91,8 @@ def test_us_cycle1_by_response_and_theme(store, data_dir: Path) -> None:
     for r in upr_rows(data_dir):
         if r["To"] == "United States" and r["Session"] == "9":
             for t in r["Issue"].split(","):
-                themes[rec_key(r)].add((t.strip(), "supported" if r["Response"] == "Accepted" else "noted"))
+                themes[rec_key(r)].add(
+                    (t.strip(), "supported" if r["Response"] == "Accepted" else "noted"))
     expected = Counter(pair for pairs in themes.values() for pair in pairs)
     got = {(r["theme"], r["response"]): int(r["recommendations"])
            for r in answer(store, "us-cycle1-by-response-theme")}
@@ -109,8 +111,8 @@ def test_un_members_by_group(store, data_dir: Path) -> None:
 def _cedaw_ratification(text: str) -> bool:
     names = r"CEDAW|Convention on the Elimination of All Forms of Discrimination against Women"
     mentions = [m for m in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text)
-                if not re.search(r"(?:Optional Protocols?(?: thereto)?(?: to| of)? (?:the )?|OP-?)$",
-                                 text[: m.start()])]
+                if not re.search(r"(?:Optional Protocols?(?: thereto)?(?: to| of)? "
+                                 r"(?:the )?|OP-?)$", text[: m.start()])]
     return bool(mentions) and bool(re.search("ratif|accede|accession", text, re.I))
 
 
@@ -219,7 +221,8 @@ def test_state_treaty_actions(store, data_dir: Path) -> None:
 
 def test_us_cycle3_partially_supported(store, data_dir: Path) -> None:
     path = data_dir / "us-upr-cycle3" / "us_upr_cycle3_recommendations.csv"
-    expected = [r["paragraph"] for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+    expected = [r["paragraph"]
+                for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
                 if r["position"] == "supported_noted"]
     assert [r["paragraph"] for r in answer(store, "us-cycle3-partially-supported")] == expected
 
@@ -257,7 +260,8 @@ def test_liberia_iccpr_dates_in_documents(store) -> None:
     rows = answer(store, "liberia-iccpr-dates-in-documents")
     assert [(r["kind"], r["date"]) for r in rows] == [("Signature", "1967-04-18"),
                                                       ("Ratification", "2004-09-22")]
-    page = (DOCUMENTS / "us-embassy-monrovia-human-rights-defenders.txt").read_text(encoding="utf-8")
+    page = (DOCUMENTS / "us-embassy-monrovia-human-rights-defenders.txt").read_text(
+        encoding="utf-8")
     for r, words in zip(rows, ("On April 18, 1967, Liberia became the twelfth State to sign",
                                "Liberia ratified both on September 22, 2004"), strict=True):
         assert r["sentence"].startswith(words)
@@ -266,7 +270,8 @@ def test_liberia_iccpr_dates_in_documents(store) -> None:
 
 
 def test_people_mentioned_with_north_korea(store) -> None:
-    rows = {r["person"].rsplit("/", 1)[1]: r for r in answer(store, "people-mentioned-with-north-korea")}
+    rows = {r["person"].rsplit("/", 1)[1]: r
+            for r in answer(store, "people-mentioned-with-north-korea")}
     # the six officials the release names, its speaker, the envoy, the rapporteur, the
     # special representative, and Secretary Kerry (the landing page names North Korea too)
     assert set(rows) == {"kim-won-hong", "kim-yo-jong", "choe-hwi", "kim-il-nam", "min-byong-chol",
@@ -285,9 +290,11 @@ def test_documents_mentioning_us_upr(store) -> None:
     rows = answer(store, "documents-mentioning-us-upr")
     assert {r["document"].rsplit("/", 1)[1] for r in rows} == {"ushrn-us-upr-global-scrutiny-2020"}
     assert [(r["session"], r["anchor"]) for r in rows] == [
-        ("36", "2020"), ("36", "November 9, 2020"), ("9", "2011"), ("22", "2015"), ("36", "November 2020")]
+        ("36", "2020"), ("36", "November 9, 2020"), ("9", "2011"), ("22", "2015"),
+        ("36", "November 2020")]
     text = (DOCUMENTS / "ushrn-us-upr-global-scrutiny-2020.txt").read_text(encoding="utf-8")
-    assert all(text[int(r["begin"]):int(r["begin"]) + len(r["anchor"])] == r["anchor"] for r in rows)
+    assert all(text[int(r["begin"]):int(r["begin"]) + len(r["anchor"])] == r["anchor"]
+               for r in rows)
 
 
 # --- Slovenia's four reviews (issue 14), checked against the raw files --------------------

@@ -172,7 +172,8 @@ def test_json_report_matches_its_schema(broken: Path) -> None:
     code, out = run("validate", "--format", "json", str(broken))
     assert code == 1
     doc = json.loads(out)
-    schema = json.loads((REPO / "hrkg" / "validation" / "validation-report.schema.json").read_text())
+    schema_path = REPO / "hrkg" / "validation" / "validation-report.schema.json"
+    schema = json.loads(schema_path.read_text())
     jsonschema.validate(doc, schema)
     report = validate_files([broken])
     assert doc["counts"] == {"violation": report.violations, "warning": report.warnings,

@@ -204,10 +204,11 @@ def derive(store: Store) -> int:
                 "Derived by hrkg.derive from the other named graphs when the store was written: "
                 "(1) for every rdf:type an hr: class, the hr: classes above it in the ontology "
                 "(rdfs:subClassOf+), where no source states them; (2) for every UPR review, "
-                "hr:dateBasis hr:DateStated where a source states its day, else hr:date = the first "
-                "day of its Working Group session (data/reference/upr-sessions.tsv) with hr:dateBasis "
-                "hr:DateSessionStart, and hr:yearNumber; (3) rdfs:label for recommendations, pledges, "
-                "reviews and treaty actions that have none. Nothing here is stated by a source."
+                "hr:dateBasis hr:DateStated where a source states its day, else hr:date = the "
+                "first day of its Working Group session (data/reference/upr-sessions.tsv) with "
+                "hr:dateBasis hr:DateSessionStart, and hr:yearNumber; (3) rdfs:label for "
+                "recommendations, pledges, reviews and treaty actions that have none. Nothing "
+                "here is stated by a source."
             ),
             g,
         ),

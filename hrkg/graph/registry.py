@@ -36,6 +36,6 @@ def require_loader_for(relpath: str) -> Loader:
         raise LoaderError(
             relpath,
             f"no loader for {relpath}; known: "
-            + ", ".join(f"{n} ({', '.join(l.patterns)})" for n, l in loaders().items()),
+            + ", ".join(f"{n} ({', '.join(ld.patterns)})" for n, ld in loaders().items()),
         )
     return loader

@@ -191,7 +191,9 @@ def instrument_for_table(stem: str) -> Instrument | None:
 def normalise_name(name: str) -> str:
     """The form used to match state names: case, accents, "&", "St.", apostrophes ignored.
 
-    >>> normalise_name("St. Vincent And The Grenadines") == normalise_name("Saint Vincent and the Grenadines")
+    >>> normalise_name("St. Vincent And The Grenadines")
+    'saint vincent and the grenadines'
+    >>> normalise_name("Saint Vincent and the Grenadines")
     True
     >>> normalise_name("Democratic People's Republic of Korea")
     'democratic peoples republic of korea'
@@ -287,8 +289,9 @@ def reference_quads(facts: ReferenceFacts) -> Iterator[Quad]:
         g,
         DCTERMS.source,
         lit(
-            "ISO 3166-1 (pycountry); data/reference/*.tsv: instruments from the UN Treaty Collection, "
-            "ILO NORMLEX, UNESCO and the Council of Europe (the page of each in its dcterms:source); "
+            "ISO 3166-1 (pycountry); data/reference/*.tsv: instruments from the UN Treaty "
+            "Collection, ILO NORMLEX, UNESCO and the Council of Europe (the page of each in its "
+            "dcterms:source); "
             "the UPR Working Group sessions from OHCHR's calendar, transcribed on 2026-11-30 "
             "(data/reference/upr-sessions.tsv)"
         ),

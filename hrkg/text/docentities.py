@@ -739,7 +739,10 @@ _MONTHS = {
         1,
     )
 }
-_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DATE = re.compile(
     rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON})\s+(?P<y2>\d{{4}})"
@@ -1426,7 +1429,8 @@ _NAME_PAREN_POST = re.compile(
 )
 _POST_NAME = re.compile(
     rf"(?P<post>{_POST})[ \t]+"
-    rf"(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b(?![ \t]+[A-Z][a-z])"
+    rf"(?P<name>[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b"
+    rf"(?![ \t]+[A-Z][a-z])"
 )
 _PERSON_NAME = (
     r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"

@@ -5,7 +5,8 @@ to give the same results on hrkg's shapes, and ``tests/w3c`` runs the W3C SHACL 
 The engine implements SHACL Core (every target type, every constraint component, every kind
 of property path) and SHACL-SPARQL (SPARQL-based constraints and targets, SPARQL-based
 constraint components with ASK and SELECT validators, pre-binding as the specification
-defines it: :mod:`hrkg.validation.prebinding`). Anything else that a shape asks for with a ``sh:`` term
+defines it: :mod:`hrkg.validation.prebinding`). Anything else that a shape asks for with a
+``sh:`` term
 is refused with :class:`~hrkg.errors.ShapeError`, never skipped.
 
 How it evaluates (the figures that chose each form are in the commit messages):

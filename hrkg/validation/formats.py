@@ -1,6 +1,6 @@
 """Validation reports for people and for machines: text, Turtle (an ``sh:ValidationReport``),
-JSON (schema: ``hrkg/validation/validation-report.schema.json``), JUnit XML, GitHub Actions annotations
-and SARIF 2.1.0 (for code-scanning dashboards).
+JSON (schema: ``hrkg/validation/validation-report.schema.json``), JUnit XML, GitHub Actions
+annotations and SARIF 2.1.0 (for code-scanning dashboards).
 
 Which formats point at a line: github and sarif (and json's ``source``) name the file and the
 line of the focus node where one is known: the row a loader recorded (``hr:sourceLine``), or,

@@ -1,5 +1,6 @@
-"""SHACL validation of files or of the store, by the fast engine (:mod:`hrkg.validation.engine`, SPARQL on
-Oxigraph) or by pySHACL, the reference implementation. Both give the same results (tested).
+"""SHACL validation of files or of the store, by the fast engine
+(:mod:`hrkg.validation.engine`, SPARQL on Oxigraph) or by pySHACL, the reference
+implementation. Both give the same results (tested).
 
 The shapes are hrkg's own (``shapes/``), or any the user gives (``--shapes``); the data is the
 built store, or any RDF files (one named graph per file; TriG and N-Quads keep their graphs),

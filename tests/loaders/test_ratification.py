@@ -63,7 +63,8 @@ def test_unknown_table_and_bad_rows(tmp_path: Path) -> None:
     with pytest.raises(LoaderError, match="hr_status_nonsense.csv: not a ratification table"):
         load(tmp_path / "hr_status_nonsense.csv")
     path = tmp_path / "hr_status_cat.csv"
-    path.write_text("iso2,member,state party,year ratification or accession,signatory,no action,status,note\n"
+    path.write_text("iso2,member,state party,year ratification or accession,signatory,"
+                    "no action,status,note\n"
                     "AF,Afghanistan,1,1987,0,0,state party,\n"
                     "QQ,Atlantis,1,1987,0,0,state party,\n"
                     "AL,Albania,1,19x7,0,0,state party,\n", encoding="utf-8")

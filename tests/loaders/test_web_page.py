@@ -65,9 +65,9 @@ def test_news_list_items_are_documents_with_title_date_and_byline(store) -> None
             title = next(t for t in reversed(lines[:i]) if t.strip()).strip()
             month = "JanFebMarAprMayJunJulAugSepOctNovDec".index(m.group(1)) // 3 + 1
             expected.add((title, f"{m.group(3)}-{month:02d}-{int(m.group(2)):02d}", m.group(4).strip()))
-    got = set(select(store, """SELECT ?title ?date ?byline WHERE {
-        ?item dcterms:isPartOf <%sdocument/humanrights-gov-human-rights-news> ;
-              dcterms:title ?title ; hr:date ?date ; hr:byline ?byline }""" % ID))
+    got = set(select(store, f"""SELECT ?title ?date ?byline WHERE {{
+        ?item dcterms:isPartOf <{ID}document/humanrights-gov-human-rights-news> ;
+              dcterms:title ?title ; hr:date ?date ; hr:byline ?byline }}"""))
     assert len(expected) == 10
     assert got == expected
     creators = dict(select(store, """SELECT ?title ?who WHERE { ?item dcterms:isPartOf ?page ;
@@ -93,37 +93,37 @@ def test_every_mention_is_the_text_between_its_offsets(store) -> None:
 
 def test_entities_are_the_graphs_existing_resources(store) -> None:
     # every state and treaty a mention names is the reference graph's resource, not a new one
-    orphans = select(store, """SELECT DISTINCT ?e WHERE { ?m a hr:Mention ; hr:entity ?e .
-        FILTER (STRSTARTS(STR(?e), "%sstate/") || STRSTARTS(STR(?e), "%sinstrument/"))
-        FILTER NOT EXISTS { GRAPH <%sgraph/reference> { ?e rdfs:label ?l } }
-        FILTER NOT EXISTS { ?e a hr:DomesticLaw } }""" % (ID, ID, ID))
+    orphans = select(store, f"""SELECT DISTINCT ?e WHERE {{ ?m a hr:Mention ; hr:entity ?e .
+        FILTER (STRSTARTS(STR(?e), "{ID}state/") || STRSTARTS(STR(?e), "{ID}instrument/"))
+        FILTER NOT EXISTS {{ GRAPH <{ID}graph/reference> {{ ?e rdfs:label ?l }} }}
+        FILTER NOT EXISTS {{ ?e a hr:DomesticLaw }} }}""")
     assert orphans == []
     laws = set(select(store, "SELECT ?l WHERE { ?law a hr:DomesticLaw ; rdfs:label ?l }"))
     assert laws == {("North Korea Human Rights Act of 2004",), ("International Religious Freedom Act of 1998",)}
     # one person, one IRI across documents
-    king = select(store, """SELECT DISTINCT ?path WHERE { GRAPH ?g { ?m hr:entity <%sperson/robert-king> .
-        ?src hr:path ?path } }""" % ID)
+    king = select(store, f"""SELECT DISTINCT ?path WHERE {{ GRAPH ?g {{ ?m hr:entity <{ID}person/robert-king> .
+        ?src hr:path ?path }} }}""")
     assert sorted(p for (p,) in king) == ["documents/state-gov-north-korea-human-rights.txt",
                                           "documents/voa-us-policy-north-korea-human-rights.txt"]
-    heumann = {a for (a,) in select(store, """SELECT DISTINCT ?a WHERE {
-        ?m hr:entity <%sperson/judith-heumann> ; hr:anchorText ?a }""" % ID)}
+    heumann = {a for (a,) in select(store, f"""SELECT DISTINCT ?a WHERE {{
+        ?m hr:entity <{ID}person/judith-heumann> ; hr:anchorText ?a }}""")}
     assert {"Judith Heumann", "Judy Heumann", "JUDY HEUMANN"} <= heumann
 
 
 def test_spellings_of_north_korea_all_link_to_prk(store) -> None:
-    anchors = {a for (a,) in select(store, """SELECT DISTINCT ?a WHERE {
-        ?m hr:entity <%sstate/PRK> ; hr:anchorText ?a }""" % ID)}
+    anchors = {a for (a,) in select(store, f"""SELECT DISTINCT ?a WHERE {{
+        ?m hr:entity <{ID}state/PRK> ; hr:anchorText ?a }}""")}
     assert {"North Korea", "DPRK", "D.P.R.K.", "N. Korea", "Democratic People's Republic of Korea"} <= anchors
-    us = {a for (a,) in select(store, """SELECT DISTINCT ?a WHERE {
-        ?m hr:entity <%sstate/USA> ; hr:anchorText ?a }""" % ID)}
+    us = {a for (a,) in select(store, f"""SELECT DISTINCT ?a WHERE {{
+        ?m hr:entity <{ID}state/USA> ; hr:anchorText ?a }}""")}
     assert {"United States", "U.S.", "US"} <= us
 
 
 def test_treaty_actions_stated_in_a_page_sit_beside_the_tables(store) -> None:
-    got = set(select(store, """SELECT ?path ?kind ?when WHERE { GRAPH ?g {
-        ?a hr:state <%sstate/LBR> ; hr:instrument <%sinstrument/ICCPR> ; a ?kind .
-        OPTIONAL { ?a hr:date ?d } OPTIONAL { ?a hr:year ?y } BIND(COALESCE(STR(?d), STR(?y)) AS ?when)
-        ?src a hr:SourceFile ; hr:path ?path } }""" % (ID, ID)))
+    got = set(select(store, f"""SELECT ?path ?kind ?when WHERE {{ GRAPH ?g {{
+        ?a hr:state <{ID}state/LBR> ; hr:instrument <{ID}instrument/ICCPR> ; a ?kind .
+        OPTIONAL {{ ?a hr:date ?d }} OPTIONAL {{ ?a hr:year ?y }} BIND(COALESCE(STR(?d), STR(?y)) AS ?when)
+        ?src a hr:SourceFile ; hr:path ?path }} }}"""))
     assert got == {
         ("documents/us-embassy-monrovia-human-rights-defenders.txt", f"{HR}Signature", "1967-04-18"),
         ("documents/us-embassy-monrovia-human-rights-defenders.txt", f"{HR}Ratification", "2004-09-22"),
