@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import logging
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import ClassVar, Protocol
 from urllib.parse import quote
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 GROUP = "hrkg.loaders"  # the entry-point group
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,12 @@ def registered_loaders() -> dict[str, Loader]:
         if not (isinstance(cls, type) and issubclass(cls, Loader)):
             raise LoaderError(ep.value, f"entry point {ep.name!r} is not a hrkg Loader class")
         found[ep.name] = cls()
+        log.debug("loader %s: %s (entry point of %s)", ep.name, ep.value, _dist(ep))
     return dict(sorted(found.items()))
+
+
+def _dist(ep: EntryPoint) -> str:
+    return ep.dist.name if ep.dist is not None else "?"
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, str, int, int], ...]:

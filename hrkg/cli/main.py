@@ -5,6 +5,7 @@ Exit codes: 0 ok / conforms; 1 violations or a failed check; 2 usage or input er
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import IO
@@ -13,6 +14,8 @@ import click
 
 from hrkg import __version__
 from hrkg.errors import HrkgError
+
+log = logging.getLogger("hrkg")
 
 EXIT_HELP = "Exit codes: 0 ok or conforms, 1 violations or a failed check, 2 usage or input error."
 
@@ -24,6 +27,7 @@ class _Cli(click.Group):
         try:
             return super().invoke(ctx)
         except HrkgError as exc:
+            log.debug("the error's traceback:", exc_info=True)
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(2)
 
@@ -52,8 +56,22 @@ def _root(store: str | None) -> Path:
 
 @click.group(cls=_Cli, epilog=EXIT_HELP)
 @click.version_option(__version__, prog_name="hrkg")
-def cli() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log what each step does on standard error (-vv: as --debug).",
+)
+@click.option("--debug", is_flag=True, help="Log everything, an error's traceback too.")
+def cli(verbose: int, debug: bool) -> None:
     """hrkg — a human-rights knowledge graph: build it, validate it, query it, serve it."""
+    if verbose or debug:
+        level = logging.DEBUG if debug or verbose > 1 else logging.INFO
+        logging.basicConfig(
+            level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        )
+        logging.getLogger().setLevel(level)
+        logging.getLogger("hrkg").setLevel(level)
 
 
 @cli.command("loaders")
@@ -466,8 +484,6 @@ def serve(
     pages under /id/, VoID at /.well-known/void. Queries run on an in-memory copy, in
     worker processes that cannot open a socket (seccomp); SERVICE and updates are refused.
     A new build is picked up when it becomes current. Stops cleanly on Ctrl-C or SIGTERM."""
-    import logging
-
     from hrkg.serve import Options
     from hrkg.serve import serve as run_serve
 

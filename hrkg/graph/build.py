@@ -4,6 +4,7 @@ then switched in atomically. A failed build leaves the previous store as it was.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import tomllib
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 BUILD_GRAPH = "build"
+log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
@@ -303,7 +305,16 @@ def _fill(
     for p in planned:
         progress(p.source.relpath)
         report = LoadReport(p.source.relpath)
+        t = time.perf_counter()
         store.bulk_extend(_counted(p.loader.load(p.source, report), report))
+        log.info(
+            "%s: %d quads by %s in %.2f s (%d findings)",
+            p.source.relpath,
+            report.triples,
+            p.loader.name,
+            time.perf_counter() - t,
+            len(report.findings),
+        )
         result.reports.append((p.loader.name, report))
         if p.unpinned:
             result.unpinned.append(p.source.relpath)
@@ -335,6 +346,13 @@ def _finish(
         t = time.perf_counter()
         result.validation = validate_store(store, engine, restrict=restrict)
         result.timings["validation"] = time.perf_counter() - t
+        log.info(
+            "validation (%s): %d violations, %d warnings in %.1f s",
+            engine,
+            result.validation.violations,
+            result.validation.warnings,
+            result.timings["validation"],
+        )
         _attribute(result)
         if not result.validation.conforms:
             result.failed = (
@@ -389,6 +407,7 @@ def _commit(store: Store, root: Path, result: BuildResult, progress: Progress) -
         discard(path)
         raise
     switch(root, path)
+    log.info("store %s is current: %d quads, %d derived", path, quads, result.derived)
     result.store = path
     result.timings["writing"] = time.perf_counter() - t
     return path
