@@ -30,7 +30,7 @@ browser:  ## headless Chromium for the UI tests (Debian's package; needs root or
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: install browser check  ## lint, types, then the three tiers: unit, data, end-to-end
-	$(BIN)/pytest -q
+	HRKG_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 check: lint typecheck  ## ruff and mypy: any finding fails
 
@@ -54,7 +54,7 @@ test-data: install  ## the tier on the datasets of HRKG_DATA (one full build)
 	$(BIN)/pytest -q -m "data and not e2e"
 
 test-e2e: install browser  ## the server and the browser
-	$(BIN)/pytest -q -m e2e
+	HRKG_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m e2e
 
 bench: install  ## build, report parsing/reconciliation, document extraction, validation and endpoint figures, each against its baseline in the same run
 	$(BIN)/python benchmarks/build_bench.py

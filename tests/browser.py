@@ -8,6 +8,7 @@ import asyncio
 import base64
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,9 @@ def chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
+    if not os.environ.get("HRKG_REQUIRE_BROWSER"):   # make test sets it: there, a failure
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium; "
+                    "`make test` installs it)")
     pytest.fail("headless Chromium is needed (Debian: apt-get install chromium; `make test` "
                 "installs it)")
 

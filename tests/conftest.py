@@ -1,4 +1,9 @@
-"""Shared fixtures: the real datasets (HRKG_DATA) and one real build of them."""
+"""Shared fixtures: the real datasets (HRKG_DATA) and one real build of them.
+
+Tiers (markers, set here): ``data`` on every test that needs the datasets (it uses the
+``data_dir`` fixture, directly or through ``built``, ``store``, ``upr_corpus``...), ``e2e``
+on the tests that start a server or a browser. ``pytest -m "not data"`` needs no dataset;
+without the datasets the data tests are skipped, with one reason."""
 
 from __future__ import annotations
 
@@ -13,17 +18,29 @@ from hrkg.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 
 
+E2E = ("test_serve.py", "security")   # modules and folders whose tests start a server
+
+
 def _data_dir() -> Path:
     env = os.environ.get("HRKG_DATA")
-    path = Path(env) if env else REPO.parent / "shared" / "data"
-    if not (path / "upr-info").is_dir():
-        pytest.exit(f"the datasets are not under {path}: set HRKG_DATA", returncode=2)
-    return path
+    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    return _data_dir()
+    path = _data_dir()
+    if not (path / "upr-info").is_dir():
+        pytest.skip(f"needs the datasets, which are not under {path} (set HRKG_DATA)")
+    return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "data_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.data)
+        parts = item.path.relative_to(REPO / "tests").parts
+        if parts[0] in E2E or "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

@@ -194,7 +194,7 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("St. Vincent And The Grenadines")
     'saint vincent and the grenadines'
     >>> normalise_name("Saint Vincent and the Grenadines")
-    True
+    'saint vincent and the grenadines'
     >>> normalise_name("Democratic People's Republic of Korea")
     'democratic peoples republic of korea'
 

@@ -19,6 +19,11 @@ KNOWN: dict[str, tuple[str, str]] = {}
 CASES = cases() if (suite_root() / "manifest.ttl").is_file() else []
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _pinned(data_dir) -> None:
+    """The suite is a pinned dataset: these tests are of the data tier (skipped without it)."""
+
+
 def test_the_suite_is_there() -> None:
     """The pinned suite: 98 core tests in 7 folders, 22 SPARQL tests in 4."""
     assert CASES, f"the W3C SHACL test suite is not under {suite_root()} (see data/MANIFEST.tsv)"
