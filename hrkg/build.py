@@ -290,7 +290,8 @@ def _finish(store: Store, result: BuildResult, validate: bool, progress: Progres
     if validate:
         progress(f"validating ({engine})")
         t = time.perf_counter()
-        result.validation = validate_store(store, engine, restrict=restrict)
+        result.validation = validate_store(store, engine, restrict=restrict,
+                                           triples=result.triples)
         result.timings["validation"] = time.perf_counter() - t
         _attribute(result)
         if not result.validation.conforms:
