@@ -344,7 +344,7 @@ def _finish(
     if validate:
         progress(f"validating ({engine})")
         t = time.perf_counter()
-        result.validation = validate_store(store, engine, restrict=restrict)
+        result.validation = validate_store(store, engine, restrict=restrict, triples=result.triples)
         result.timings["validation"] = time.perf_counter() - t
         log.info(
             "validation (%s): %d violations, %d warnings in %.1f s",
