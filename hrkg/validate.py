@@ -26,6 +26,7 @@ import rdflib
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib.namespace import RDF, SH
 
+from hrkg.derive import INFERRED_GRAPH
 from hrkg.errors import ShapeError
 from hrkg.rdfinput import Source, first_lines, rdf_files, read_quads
 from hrkg.resources import ontology_files, shape_files
@@ -385,6 +386,10 @@ def _attribute(store: Store, results: list[Result],
     for r in results:
         places = {(_graph_label(g), line if line is not None else lines.get((g, r.focus_node)))
                   for g, line in where.get(r.focus_node, ())}
+        # what the build derived (labels, superclass types) is no source of a fact: name it
+        # only where no file states anything of the node
+        stated = {p for p in places if p[0] != INFERRED_GRAPH}
+        places = stated or places
         out.append(r.replace(places=tuple(sorted(places, key=_place_label))))
     return out
 
