@@ -35,6 +35,7 @@ __all__ = [
     "en",
     "typed",
     "PREFIXES",
+    "INFERRED_GRAPH",
 ]
 
 
@@ -67,6 +68,9 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+
+# the graph of what the build derives (hrkg.graph.derive), id/graph/inferred
+INFERRED_GRAPH = "inferred"
 ORG = Namespace("http://www.w3.org/ns/org#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -316,7 +316,7 @@ class OhchrUprLoader(Loader):
         yield Quad(d, DCTERMS.title, en(f"{doc.title} ({doc.symbol})"), g)
         yield Quad(d, HR.documentType, lit(doc.document_type), g)
         if doc.issued:
-            yield Quad(d, DCTERMS.date, typed(doc.issued.isoformat(), XSD.date), g)
+            yield Quad(d, HR.date, typed(doc.issued.isoformat(), XSD.date), g)
         yield Quad(d, HR.review, review_iri(session, iso3), g)
         yield Quad(review_iri(session, iso3), HR.reviewDocument, d, g)
         yield Quad(d, DCTERMS.source, NamedNode(f"https://undocs.org/{doc.symbol}"), g)

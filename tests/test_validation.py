@@ -198,7 +198,7 @@ def test_junit_report_has_a_test_case_per_shape(broken: Path) -> None:
     assert code == 1
     root = ET.fromstring(out.encode())
     cases = root.findall("./testsuite/testcase")
-    assert len(cases) == 20
+    assert len(cases) == 26
     failed = {c.get("name") for c in cases if c.find("failure") is not None}
     report = validate_files([broken])
     assert failed == {r.source_shape for r in report.results if r.severity == "Violation"}
@@ -606,7 +606,7 @@ def test_sarif_report_is_valid_sarif(broken: Path, library: Path) -> None:
     jsonschema.validate(doc, schema)
     (sarif_run,) = doc["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
-    assert len(rules) == 16  # one rule per shape with targets
+    assert len(rules) == 26  # one rule per shape with targets
     report = validate_files([broken])
     assert len(sarif_run["results"]) == len(report.results)
     levels = Counter(r["level"] for r in sarif_run["results"])

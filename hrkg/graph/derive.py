@@ -26,11 +26,10 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store
 
 from hrkg.reference.states import upr_sessions
-from hrkg.terms import DCTERMS, HR, PROV, RDF, RDFS, XSD, en, rid, typed
+from hrkg.terms import DCTERMS, HR, INFERRED_GRAPH, PROV, RDF, RDFS, XSD, en, rid, typed
 
 __all__ = ["INFERRED_GRAPH", "derive", "LABEL_TEXT_LENGTH"]
 
-INFERRED_GRAPH = "inferred"
 LABEL_TEXT_LENGTH = 80  # characters of a recommendation's or pledge's words in its label
 _HR = str(HR)
 _ONTOLOGY = rid("graph", "ontology")

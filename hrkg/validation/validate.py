@@ -38,7 +38,7 @@ from rdflib.namespace import RDF, SH
 
 from hrkg.errors import ShapeError
 from hrkg.resources import ontology_files, shape_files
-from hrkg.terms import HR, base, rid
+from hrkg.terms import HR, INFERRED_GRAPH, base, rid
 from hrkg.validation.engine import (
     AS_WRITTEN,
     RECAST,
@@ -458,6 +458,10 @@ def _attribute(store: Store, results: list[Result], sources: Sequence[Source] = 
             (_graph_label(g), line if line is not None else lines.get((g, r.focus_node)))
             for g, line in where.get(r.focus_node, ())
         }
+        # what the build derived (labels, superclass types) is no source of a fact: name it
+        # only where no file states anything of the node
+        stated = {p for p in places if p[0] != INFERRED_GRAPH}
+        places = stated or places
         out.append(r.replace(places=tuple(sorted(places, key=_place_label))))
     return out
 

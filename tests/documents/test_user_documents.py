@@ -104,7 +104,7 @@ def test_every_format_gets_mentions_with_offsets_into_its_text(user_build) -> No
     assert "**" not in content and "example.org" not in content and content.startswith("Heading")
     actions = rows(store, """SELECT ?a ?y WHERE { ?a a hr:Ratification ; hr:year ?y ;
         prov:wasDerivedFrom ?doc }""")
-    assert (f"{ID}treaty-action/SVN/CPED/ratification", "2021") in actions
+    assert (f"{ID}treaty-action/SVN/CPED/consent", "2021") in actions
 
 
 def test_a_later_build_keeps_them_and_load_checks_only_what_they_touch(user_build) -> None:
@@ -116,7 +116,7 @@ def test_a_later_build_keeps_them_and_load_checks_only_what_they_touch(user_buil
         assert result.ok, result.failed
         store = open_read_only(root)
         got = rows(store,
-                   f"SELECT ?d WHERE {{ <{ID}treaty-action/TGO/CAT/ratification> hr:date ?d }}")
+                   f"SELECT ?d WHERE {{ <{ID}treaty-action/TGO/CAT/consent> hr:date ?d }}")
         assert got == {("1987-11-18",)}
         # the check was restricted to the nodes of the loaded graph
         assert result.validation is not None
@@ -174,5 +174,5 @@ def test_cli_build_with_documents_option(tmp_path: Path) -> None:
                                    "--documents", str(mine), "--quiet", "--no-validate"])
     assert out.exit_code == 0, out.output
     store = open_read_only(tmp_path / "s")
-    got = rows(store, f"SELECT ?y WHERE {{ <{ID}treaty-action/GHA/CRPD/ratification> hr:year ?y }}")
+    got = rows(store, f"SELECT ?y WHERE {{ <{ID}treaty-action/GHA/CRPD/consent> hr:year ?y }}")
     assert got == {("2012",)}
