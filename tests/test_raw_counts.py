@@ -49,6 +49,26 @@ def us_cycle3(data_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
+def ohchr_only(data_dir: Path) -> dict[tuple[int, str], list[str]]:
+    """The reviews only OHCHR's documents hold (Slovenia's third and fourth, sessions 34 and
+    48): (session, ISO3) → the words of each paragraph of the Working Group report, its
+    items joined, one recommendation each (the thematic lists and the addenda name the same
+    paragraphs). Read from the PDFs with the report reader, not from the store."""
+    from hrkg.loaders.ohchr_upr import read_review, un_documents
+
+    docs = un_documents(data_dir)
+    out: dict[tuple[int, str], list[str]] = {}
+    for symbol in ("A/HRC/43/15", "A/HRC/59/15"):
+        reading = read_review(data_dir, docs[symbol])
+        paragraphs: dict[str, list[str]] = defaultdict(list)
+        for item in reading.text.report.items:
+            paragraphs[item.paragraph].append(item.text)
+        out[(reading.session, reading.iso3)] = ["; ".join(t) for t in paragraphs.values()]
+    assert {k: len(v) for k, v in out.items()} == {(34, "SVN"): 215, (48, "SVN"): 254}
+    return out
+
+
+@pytest.fixture(scope="module")
 def raw_recs(data_dir: Path) -> dict[tuple, dict[str, str]]:
     """UPR Info's distinct recommendations: (session, state under review, words, response,
     category), the key under which UPR Info itself gives them (three texts are classified two
@@ -64,7 +84,7 @@ def raw_recs(data_dir: Path) -> dict[tuple, dict[str, str]]:
 
 
 def test_each_review_holds_upr_infos_recommendations_and_the_listed_report_only_ones(
-        store, raw_recs, data_dir: Path, upr_corpus) -> None:
+        store, raw_recs, data_dir: Path, upr_corpus, ohchr_only) -> None:
     res = resolver()
     want: Counter[tuple[str, str]] = Counter()
     for (session, to, *_rest) in raw_recs:
@@ -77,6 +97,8 @@ def test_each_review_holds_upr_infos_recommendations_and_the_listed_report_only_
         session, iso3, _ = row["item"].split("/", 2)
         want[(session, iso3)] += 1
     want[("36", "USA")] += len(us_cycle3(data_dir))
+    for (session, iso3), paragraphs in ohchr_only.items():
+        want[(str(session), iso3)] += len(paragraphs)
     got = {(r["session"], r["iso3"]): int(r["n"]) for r in select(store, """
         SELECT ?session ?iso3 (COUNT(?rec) AS ?n) WHERE {
           ?rec a hr:Recommendation ; hr:review ?review .
@@ -139,12 +161,13 @@ def test_consents_by_class(store, data_dir: Path) -> None:
 
 
 def test_every_review_has_a_date_within_its_session_and_a_cycle(store, data_dir: Path,
-                                                                raw_recs) -> None:
+                                                                raw_recs, ohchr_only) -> None:
     res = resolver()
     reviews = {(int(s), res.resolve(to)) for (s, to, *_rest) in raw_recs}
     for r in upr_rows(data_dir):   # the pledges' reviews too
         reviews.add((int(r["Session"]), res.resolve(r["To"])))
     reviews.add((36, "USA"))
+    reviews |= set(ohchr_only)
     rows = select(store, """SELECT ?session ?iso3 ?date ?cycle ?basis ?year ?label WHERE {
         ?r a hr:UPRReview ; hr:session ?session ; hr:stateUnderReview/hr:iso3 ?iso3 ;
            hr:date ?date ; hr:cycle ?cycle ; hr:dateBasis ?basis ; hr:yearNumber ?year ;
@@ -152,10 +175,11 @@ def test_every_review_has_a_date_within_its_session_and_a_cycle(store, data_dir:
         ?s hr:session ?session }""")
     [count] = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?r a hr:UPRReview }")
     got = {(int(r["session"]), r["iso3"]) for r in rows}
-    # UPR Info's reviews and the United States' of 2020; a report adds the review of a
-    # recommendation UPR Info lacks only within these; a document names the US review of 2015
+    # UPR Info's reviews, the United States' of 2020 and Slovenia's of 2019 and 2025 (OHCHR's
+    # documents); a report adds the review of a recommendation UPR Info lacks only within
+    # these; a document names the US review of 2015
     assert reviews <= got and got - reviews == {(22, "USA")}
-    assert len(rows) == int(count["n"]) == len(reviews) + 1 == 307
+    assert len(rows) == int(count["n"]) == len(reviews) + 1 == 309
     cal = sessions()
     for r in rows:
         start, end = cal[int(r["session"])]
@@ -167,7 +191,9 @@ def test_every_review_has_a_date_within_its_session_and_a_cycle(store, data_dir:
         if r["basis"].endswith("DateSessionStart"):
             assert day == start
     bases = Counter(r["basis"].rsplit("#", 1)[1] for r in rows)
-    assert bases == {"DateStated": 259, "DateSessionStart": 48}
+    # stated: 259 by the Working Group reports of upr-reports/ and the 2015 US review's
+    # documents, and 2 by Slovenia's reports of sessions 34 and 48 (ohchr-upr/)
+    assert bases == {"DateStated": 261, "DateSessionStart": 48}
     # the issue's case: the reviews of 2013 had no date; each has one now
     assert sum(1 for r in rows if r["date"].startswith("2013")) == 42
 
@@ -216,7 +242,8 @@ def test_group_analyses_count_the_observer_states(store, data_dir: Path) -> None
 # --- the ratify-recommendation follow-up ----------------------------------------------------
 
 
-def _raw_follow_up(data_dir: Path, upr_corpus, raw_recs) -> dict[tuple[str, str], dict]:
+def _raw_follow_up(data_dir: Path, upr_corpus, raw_recs,
+                   ohchr_only) -> dict[tuple[str, str], dict]:
     """(short name, ISO3) → first year recommended to ratify, number of such recommendations,
     consent year where a table gives one: from the CSVs, the report-only items and the
     reference tables, with the tagger applied to the raw words."""
@@ -229,6 +256,8 @@ def _raw_follow_up(data_dir: Path, upr_corpus, raw_recs) -> dict[tuple[str, str]
             session, iso3 = u["review"].split("/")
             texts.append((int(session), iso3, u["text"]))
     texts += [(36, "USA", r["text"]) for r in us_cycle3(data_dir)]
+    texts += [(session, iso3, words) for (session, iso3), paragraphs in ohchr_only.items()
+              for words in paragraphs]
     recommended: dict[tuple[str, str], list[int]] = defaultdict(list)
     for session, iso3, text in texts:
         if not RATIFY.search(text):
@@ -259,8 +288,8 @@ def _raw_follow_up(data_dir: Path, upr_corpus, raw_recs) -> dict[tuple[str, str]
 
 
 @pytest.fixture(scope="module")
-def follow_up(data_dir: Path, upr_corpus, raw_recs):
-    return _raw_follow_up(data_dir, upr_corpus, raw_recs)
+def follow_up(data_dir: Path, upr_corpus, raw_recs, ohchr_only):
+    return _raw_follow_up(data_dir, upr_corpus, raw_recs, ohchr_only)
 
 
 def test_ratify_follow_up_per_state(store, follow_up) -> None:
@@ -271,8 +300,9 @@ def test_ratify_follow_up_per_state(store, follow_up) -> None:
         "since": int(r["partySince"]) if r["partySince"] else None} for r in rows}
     assert len(rows) == len(got)
     assert got == follow_up
-    # the issue's figure: 94 states were recommended the OP-CRPD while not party
-    assert sum(1 for (code, _), v in got.items() if code == "OP-CRPD") == 94
+    # 95 states were recommended the OP-CRPD while not party (the issue counted 94 on the
+    # data of its time; the computation from the raw files above agrees state by state)
+    assert sum(1 for (code, _), v in got.items() if code == "OP-CRPD") == 95
     assert got[("CRPD", "USA")]["since"] is None and got[("CRPD", "USA")]["first"] == 2010
     assert not got[("Rome Statute", "USA")]["known"]
 

@@ -1145,7 +1145,10 @@ def _find_laws(d: _Doc) -> None:
 def _inside_longer_name(toks: TokenSeq, i: int, j: int) -> bool:
     """Whether tokens i..j are part of a longer capitalised name: "Congress" in "Zimbabwe
     Congress of Trade Unions", "Association and Collective" in "Freedom of Association and
-    Collective Bargaining" (a fragment of a name is no name)."""
+    Collective Bargaining" (a fragment of a name is no name). A name found in lower case
+    ("Policy of state department Senate …") is no part of a capitalised one."""
+    if toks[i][0][:1].islower():
+        return False
     k = i - 1
     if k > 0 and toks[k][0] == "the":
         k -= 1  # "Resolution on the National Programme"
@@ -1728,6 +1731,7 @@ _NOT_DONE = re.compile(
     re.I,
 )
 _ANAPHOR = re.compile(r"\b(?:both|them|these|all three|each)\b", re.I)
+_OWN_CLAUSE = re.compile(r",?\s+and\s+(?:in|since)\s+(?=\d{4}\b)", re.I)
 
 
 def _find_actions(d: _Doc) -> None:
@@ -1772,6 +1776,11 @@ def _find_actions(d: _Doc) -> None:
             if not codes or not subject:
                 continue
             state = subject[-1].key
+            # a clause of its own after the treaties ("ratified the Rome Statute and in 2006,
+            # set up a commission"): its time is not the act's
+            other = _OWN_CLAUSE.search(d.text, max(at for _, at in codes), ve)
+            if other is not None:
+                ve = other.start()
             seg_dates = [w for w in sent_dates if vb <= w.begin < ve]
             lead = [w for w in sent_dates if w.begin < vb and n == 0]
             for i, (code, at) in enumerate(codes):

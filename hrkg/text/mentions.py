@@ -320,7 +320,9 @@ _COMMITTEE_BEFORE = re.compile(
     r"concerns?|views|made|issued|noted|formulated|adopted|urged|called\s+for|suggested|"
     r"required|stated|outlined|indicated|highlighted|voiced|reports?|dialogue|"
     r"cooperat(?:e|ion))\s+(?:of\s+|by\s+|from\s+|with\s+|to\s+)(?:the\s+)?|"
-    r"(?:by|from)\s+the\s+|experts?\s+of\s+(?:the\s+)?)$"
+    # "reservations from the CEDAW": the Convention
+    r"by\s+the\s+|(?<!reservations\s)(?<!reservation\s)from\s+the\s+|"
+    r"experts?\s+of\s+(?:the\s+)?)$"
 )
 _COMMITTEE_AFTER = re.compile(
     r"^(?:\s*\)?\s*(?i:committee|sub-?committee|'s\s+(?:concluding|recommendation|observation|"
