@@ -47,10 +47,10 @@ typecheck: install  ## mypy over hrkg and loaders (settings in pyproject.toml)
 	@ln -s "$(CURDIR)/loaders" $(MYPY_TREE)/hrkg/loaders
 	cd $(MYPY_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p hrkg
 
-test-unit: install  ## the tier that needs no datasets (under a minute)
+test-unit: install  ## the unit tier: no dataset, no build, no pySHACL (under a minute)
 	env -u HRKG_DATA $(BIN)/pytest -q -m "not data and not e2e"
 
-test-data: install  ## the tier on the datasets of HRKG_DATA (one full build)
+test-data: install  ## the integration tier: the datasets of HRKG_DATA (one full build), builds, pySHACL
 	$(BIN)/pytest -q -m "data and not e2e"
 
 test-e2e: install browser  ## the server and the browser

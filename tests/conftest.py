@@ -1,9 +1,15 @@
 """Shared fixtures: the real datasets (HRKG_DATA) and one real build of them.
 
-Tiers (markers, set here): ``data`` on every test that needs the datasets (it uses the
-``data_dir`` fixture, directly or through ``built``, ``store``, ``upr_corpus``...), ``e2e``
-on the tests that start a server or a browser. ``pytest -m "not data"`` needs no dataset;
-without the datasets the data tests are skipped, with one reason."""
+Tiers (markers, set here):
+
+- ``data``, the integration tier: every test that needs the datasets (it uses the
+  ``data_dir`` fixture, directly or through ``built``, ``store``, ``upr_corpus``...), builds
+  a store (``small_built``, or the modules of ``INTEGRATION``), or checks the fast engine
+  against pySHACL (``engines`` in its name: seconds each);
+- ``e2e``, a subset of it: the tests that start a server or a browser.
+
+``pytest -m "not data"`` is the unit tier: no dataset, no build, under a minute. Without the
+datasets the tests that need them are skipped, with one reason."""
 
 from __future__ import annotations
 
@@ -19,6 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 E2E = ("test_serve.py", "security")   # modules and folders whose tests start a server
+# modules and folders whose tests build stores or load documents (seconds each)
+INTEGRATION = ("test_build_safety.py", "test_loader_interface.py", "test_cli_logging.py",
+               "test_restricted_validation.py", "documents", "test_api.py", "test_cli.py")
 
 
 def _data_dir() -> Path:
@@ -36,10 +45,14 @@ def data_dir() -> Path:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "data_dir" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.data)
+        fixtures = getattr(item, "fixturenames", ())
         parts = item.path.relative_to(REPO / "tests").parts
-        if parts[0] in E2E or "browser" in getattr(item, "fixturenames", ()):
+        e2e = parts[0] in E2E or "browser" in fixtures
+        if (e2e or "data_dir" in fixtures or "small_built" in fixtures
+                or parts[0] in INTEGRATION or "engines" in item.name
+                or item.get_closest_marker("slow") is not None):
+            item.add_marker(pytest.mark.data)
+        if e2e:
             item.add_marker(pytest.mark.e2e)
 
 

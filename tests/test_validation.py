@@ -87,6 +87,7 @@ def test_the_results_cap_counts_exactly_what_is_reported(tmp_path: Path) -> None
     assert cut.exit_code() == 1 and not cut.conforms
 
 
+@pytest.mark.data   # the integration tier: subprocesses, 100k-triple graphs
 def test_ill_typed_literals_by_the_hundred_thousand_stop_at_the_cap(tmp_path: Path) -> None:
     """Each of 100,000 states says it is a UN member with a word, not a boolean: 400,000
     results without a cap. With --max-results 1000 the evaluation stops there, within a
@@ -326,6 +327,7 @@ def _break(repo: Path) -> None:
     shutil.copy(bad, repo / "rdf" / "bad.ttl")
 
 
+@pytest.mark.data   # the integration tier: subprocesses, 100k-triple graphs
 def test_pre_commit_hook_definition_runs(user_repo: Path) -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "hrkg-validate"]
@@ -367,6 +369,7 @@ def test_pre_commit_hook_with_the_repositorys_own_shapes(user_repo: Path) -> Non
     assert "Violation lib:BookShape: 3" in out.stdout and "[rdf/books.ttl:7]" in out.stdout
 
 
+@pytest.mark.data   # the integration tier: subprocesses, 100k-triple graphs
 def test_github_workflow_validation_step_runs(user_repo: Path) -> None:
     workflow = yaml.safe_load((REPO / "docs" / "ci" / "hrkg-validate.yml").read_text())
     steps = workflow["jobs"]["validate"]["steps"]
