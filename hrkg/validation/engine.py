@@ -735,18 +735,23 @@ class Validator:
         # the work: each shape with targets on its focus nodes, as its node-level constraints
         # and each of its property shapes apart, the largest sets of focus nodes first
         items: list[tuple[int, int, Node, _Focus, Node, bool]] = []
-        touched = self._touched(restrict) if restrict else None
+        # A restriction (``--changed``, ``hrkg load`` of documents) joined into each shape's
+        # target scanned the whole target before it met the few touched nodes: a load of one
+        # document validated as slowly as the whole store. The touched nodes are listed once
+        # instead, and each shape's focus is its targets among them, the list first: index
+        # look-ups in proportion to the change. Above _MATERIALISE nodes, or with blank nodes
+        # (VALUES cannot name them), the restriction is joined as before.
+        touched = self._listed(restrict, sparql=False, stop=True)[1] if restrict else None
         for top in self.top_shapes():
             pattern = self._targets(top)
             if pattern is None:
                 continue
-            sparql_target = self.g.value(top, SH.target) is not None
             if touched is not None:
-                focus = self._focus_among(pattern, touched, sparql_target)
-            else:
-                if restrict:
-                    pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {pattern} {restrict} }} }}"
-                focus = self._focus(pattern, materialise=sparql_target)
+                pattern = f"{{ {touched} {pattern} }}"
+            elif restrict:
+                pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {pattern} {restrict} }} }}"
+            materialise = touched is not None or self.g.value(top, SH.target) is not None
+            focus = self._focus(pattern, materialise=materialise)
             if focus.size == 0:
                 continue
             shape = self._shape(top)
@@ -795,48 +800,30 @@ class Validator:
         return int(rows[0]["n"].value)
 
     def _focus(self, pattern: str, materialise: bool = False) -> _Focus:
-        """The focus nodes, counted. Those of a SPARQL target are computed once and written
-        as VALUES (the target query is then not run again by every constraint)."""
+        """The focus nodes, counted. Those of a SPARQL target (or among a change's nodes) are
+        computed once and written as VALUES (the target query is then not run again by every
+        constraint)."""
         if materialise:
-            nodes = [
-                r["this"]
-                for r in self._select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}", sparql=True)
-            ]
-            if len(nodes) <= _MATERIALISE and not any(isinstance(n, BlankNode) for n in nodes):
-                return _Focus(
-                    "{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }", len(nodes)
-                )
-            return _Focus(pattern, len(nodes))
+            size, values = self._listed(pattern)
+            return _Focus(values or pattern, size)
         return _Focus(pattern, self._count(pattern))
 
-    # A restriction (``--changed``, ``hrkg load`` of documents) joined into each shape's
-    # target scanned the whole target before it met the few touched nodes: a load of one
-    # document validated as slowly as the whole store. The touched nodes are listed once
-    # instead, and each shape's focus is its targets among them, the list first (VALUES):
-    # index look-ups in proportion to the change. Above _MATERIALISE nodes, or with blank
-    # nodes (VALUES cannot name them), the restriction is joined as before.
-    def _touched(self, restrict: str) -> str | None:
-        """The nodes ``restrict`` binds, as the body of a VALUES block; None: too many."""
+    def _listed(
+        self, pattern: str, sparql: bool = True, stop: bool = False
+    ) -> tuple[int, str | None]:
+        """How many nodes ``pattern`` binds to ?this, and a group pattern listing them
+        (VALUES), or None for more than _MATERIALISE of them or a blank node, which VALUES
+        cannot name. ``stop``: read no more than _MATERIALISE + 1 nodes (the count too)."""
+        limit = f" LIMIT {_MATERIALISE + 1}" if stop else ""
         nodes = [
             r["this"]
             for r in self._select(
-                f"SELECT DISTINCT ?this WHERE {{ {restrict} }} LIMIT {_MATERIALISE + 1}"
+                f"SELECT DISTINCT ?this WHERE {{ {pattern} }}{limit}", sparql=sparql
             )
         ]
         if len(nodes) > _MATERIALISE or any(isinstance(n, BlankNode) for n in nodes):
-            return None
-        return " ".join(str(n) for n in nodes)
-
-    def _focus_among(self, pattern: str, touched: str, sparql: bool) -> _Focus:
-        """A shape's focus nodes among the touched ones, written out as VALUES."""
-        nodes = [
-            str(r["this"])
-            for r in self._select(
-                f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {touched} }} {pattern} }}",
-                sparql=sparql,
-            )
-        ]
-        return _Focus("{ VALUES ?this { " + " ".join(nodes) + " } }", len(nodes))
+            return len(nodes), None
+        return len(nodes), "{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }"
 
     def focus_members(self, focus: _Focus) -> set[str]:
         """The focus nodes as a set (N-Triples), read once per set of focus nodes: faster
