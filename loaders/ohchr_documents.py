@@ -30,6 +30,7 @@ from pathlib import Path
 
 from hrkg.errors import LoaderError
 from hrkg.loaders.upr_report_text import (
+    MONTHS,
     Item,
     Report,
     parse,
@@ -89,26 +90,6 @@ KINDS: dict[str, tuple[re.Pattern[str], str, str]] = {
         "Summary of stakeholders' submissions",
     ),
 }
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
 _DATE = (
     r"(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\s+(\d{4})"
@@ -136,7 +117,7 @@ def day(text: str) -> date | None:
     if not m:
         return None
     try:
-        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
     except ValueError:
         return None
 

@@ -33,6 +33,7 @@ __all__ = [
     "pdf_pages",
     "without_footnotes",
     "ORDINALS",
+    "MONTHS",
 ]
 
 _UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
@@ -62,7 +63,7 @@ def _ordinals() -> dict[str, int]:
 
 
 ORDINALS = _ordinals()
-_MONTHS = {
+MONTHS = {  # month name in lower case -> number (the reports write "7 April 2008")
     m: i
     for i, m in enumerate(
         [
@@ -345,8 +346,8 @@ def _header(report: Report, text: str) -> None:
     )
     if m:
         report.state_reviewed = m.group(1).strip()
-    if m and m.group(3).lower() in _MONTHS:
-        report.review_date = date(int(m.group(4)), _MONTHS[m.group(3).lower()], int(m.group(2)))
+    if m and m.group(3).lower() in MONTHS:
+        report.review_date = date(int(m.group(4)), MONTHS[m.group(3).lower()], int(m.group(2)))
     else:
         report.problem("no date of the review in the text")
 
